@@ -1,0 +1,58 @@
+# Two entry points (see README): `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8000
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
+SECRET_FILE := $(VENV)/.secret-key
+
+# Production-like local serving: debug off, a local secret, loopback only.
+RUN_ENV = DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
+# Tests never need a real secret; TEST_DATABASE_URL adds a PostgreSQL pass.
+TEST_ENV = DJANGO_SECRET_KEY=test-only-not-secret DJANGO_ALLOWED_HOSTS=testserver
+
+.PHONY: install run serve test check lint format clean
+
+install: $(INSTALLED)
+
+$(INSTALLED): requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "CellTx needs Python 3.11 or newer as $(PYTHON)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+$(SECRET_FILE): | $(INSTALLED)
+	$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+run: install $(SECRET_FILE)
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py seed
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo "CellTx is serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	$(RUN_ENV) $(BIN)/gunicorn celltx.wsgi --bind 127.0.0.1:$(PORT) --workers 2 \
+		--access-logfile -
+
+test: install check
+	$(TEST_ENV) $(BIN)/python -W error::DeprecationWarning -m pytest
+	@if [ -n "$(TEST_DATABASE_URL)" ]; then \
+		echo "== Again on PostgreSQL ($(TEST_DATABASE_URL)) =="; \
+		$(TEST_ENV) DATABASE_URL="$(TEST_DATABASE_URL)" \
+			$(BIN)/python -W error::DeprecationWarning -m pytest; \
+	fi
+
+# Gates that are not tests: lint, format, Django's checks, migrations, fixtures.
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TEST_ENV) $(BIN)/python -W error::DeprecationWarning manage.py check --fail-level WARNING
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(TEST_ENV) SQLITE_PATH=:memory: $(BIN)/python manage.py seed --dry-run --verbosity 0
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-shm db.sqlite3-wal

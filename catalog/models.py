@@ -1,0 +1,704 @@
+import datetime
+
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils.functional import cached_property
+
+from catalog.choices import (
+    AUTHORISING_EVENTS,
+    STATUS_RANK,
+    AliasKind,
+    DatePrecision,
+    DonorRelation,
+    EventType,
+    GeneModification,
+    Modality,
+    SynonymKind,
+    TherapeuticArea,
+    Tissue,
+)
+from catalog.text import render_markdown
+
+# Sorts agencies that have never authorised the product after those that have.
+_NO_DATE = datetime.date.max
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class SlugQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+def _choices_constraint(model_name, field, choices):
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": choices.values}),
+        name=f"catalog_{model_name}_{field}_valid",
+    )
+
+
+class Company(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=100, blank=True)
+    website = models.URLField(blank=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subsidiaries",
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name_plural = "companies"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Agency(models.Model):
+    slug = models.SlugField(unique=True)
+    short_name = models.CharField(max_length=40)
+    name = models.CharField(max_length=200)
+    region = models.CharField(max_length=100)
+    website = models.URLField(blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ("short_name",)
+        verbose_name_plural = "agencies"
+
+    def __str__(self):
+        return self.short_name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class CellSource(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    donor_relation = models.CharField(max_length=20, choices=DonorRelation)
+    tissue = models.CharField(max_length=40, choices=Tissue)
+    explanation = models.TextField()
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ("donor_relation", "name")
+        constraints = [
+            _choices_constraint("cellsource", "donor_relation", DonorRelation),
+            _choices_constraint("cellsource", "tissue", Tissue),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:cell-source-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Target(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Reference(models.Model):
+    url = models.URLField(max_length=500, unique=True)
+    title = models.CharField(max_length=400)
+    publisher = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ("title",)
+
+    def __str__(self):
+        return self.title
+
+
+class MechanismQuerySet(SlugQuerySet):
+    def with_product_counts(self):
+        return self.annotate(product_count=models.Count("products", distinct=True))
+
+
+class Mechanism(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    summary = models.CharField(max_length=300)
+    body = models.TextField(help_text="Markdown; rendered through a sanitizer.")
+    references = models.ManyToManyField(
+        Reference, through="MechanismReference", related_name="mechanisms"
+    )
+
+    objects = MechanismQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:mechanism-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def body_html(self):
+        return render_markdown(self.body)
+
+
+class MechanismReference(models.Model):
+    mechanism = models.ForeignKey(Mechanism, on_delete=models.CASCADE)
+    reference = models.ForeignKey(Reference, on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ("position",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mechanism", "reference"],
+                name="catalog_mechanismreference_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mechanism} – {self.reference}"
+
+
+class DiseaseQuerySet(SlugQuerySet):
+    def with_synonyms(self):
+        return self.prefetch_related(
+            Prefetch("synonyms", queryset=DiseaseSynonym.objects.order_by("term"))
+        )
+
+    def with_product_counts(self):
+        return self.annotate(
+            product_count=models.Count("indications__product", distinct=True)
+        )
+
+    def descendant_ids(self, roots):
+        """Ids of `roots` and every disease below them in the hierarchy.
+
+        The whole parent table is read in one query and walked in Python: the
+        vocabulary is a few hundred rows, and this keeps the query count fixed
+        however deep the tree is.
+        """
+        children = {}
+        for parent_id, child_id in Disease.parents.through.objects.values_list(
+            "to_disease_id", "from_disease_id"
+        ):
+            children.setdefault(parent_id, []).append(child_id)
+        found = {disease.pk for disease in roots}
+        pending = list(found)
+        while pending:
+            for child_id in children.get(pending.pop(), ()):
+                if child_id not in found:
+                    found.add(child_id)
+                    pending.append(child_id)
+        return found
+
+    def as_tree(self):
+        """Root diseases grouped by therapeutic area, each node carrying its
+        narrower diseases (`narrower`) and how many products treat it or
+        anything below it (`product_total`). Four queries whatever the size.
+        """
+        diseases = {disease.pk: disease for disease in self.order_by("name")}
+        children, has_parent = {}, set()
+        for child_id, parent_id in Disease.parents.through.objects.values_list(
+            "from_disease_id", "to_disease_id"
+        ):
+            children.setdefault(parent_id, []).append(diseases[child_id])
+            has_parent.add(child_id)
+        direct = {}
+        for product_id, disease_id in Indication.objects.values_list(
+            "product_id", "disease_id"
+        ):
+            direct.setdefault(disease_id, set()).add(product_id)
+
+        def products_below(disease):
+            if not hasattr(disease, "_products_below"):
+                found = set(direct.get(disease.pk, ()))
+                for child in children.get(disease.pk, ()):
+                    found |= products_below(child)
+                disease._products_below = found
+            return disease._products_below
+
+        for disease in diseases.values():
+            disease.narrower = sorted(
+                children.get(disease.pk, []), key=lambda d: d.name
+            )
+            disease.product_total = len(products_below(disease))
+        areas = []
+        for area in TherapeuticArea:
+            roots = [
+                d
+                for pk, d in diseases.items()
+                if pk not in has_parent and d.therapeutic_area == area
+            ]
+            if roots:
+                areas.append((area, roots))
+        return areas
+
+
+class Disease(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    therapeutic_area = models.CharField(max_length=40, choices=TherapeuticArea)
+    description = models.TextField(blank=True)
+    mondo_id = models.CharField("MONDO ID", max_length=20, blank=True)
+    mesh_id = models.CharField("MeSH ID", max_length=20, blank=True)
+    icd10_code = models.CharField("ICD-10 code", max_length=40, blank=True)
+    parents = models.ManyToManyField(
+        "self", symmetrical=False, related_name="children", blank=True
+    )
+
+    objects = DiseaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("name",)
+        constraints = [
+            _choices_constraint("disease", "therapeutic_area", TherapeuticArea)
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:disease-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class DiseaseSynonym(models.Model):
+    disease = models.ForeignKey(
+        Disease, on_delete=models.CASCADE, related_name="synonyms"
+    )
+    term = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=SynonymKind)
+
+    class Meta:
+        ordering = ("term",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["disease", "term"], name="catalog_diseasesynonym_once"
+            ),
+            _choices_constraint("diseasesynonym", "kind", SynonymKind),
+        ]
+        indexes = [
+            # Disease search matches typed terms against synonyms.
+            models.Index(fields=["term"], name="catalog_synonym_term_idx"),
+        ]
+
+    def __str__(self):
+        return self.term
+
+
+class ProductFamily(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField()
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name_plural = "product families"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class ProductQuerySet(SlugQuerySet):
+    def with_events(self, indications=None):
+        """Prefetch each product's events, oldest first, with agency and indications.
+
+        Statuses are computed from these in Python, so every page that shows a
+        status badge needs them; three queries whatever the number of products.
+        """
+        if indications is None:
+            indications = Indication.objects.only("id", "product_id")
+        events = RegulatoryEvent.objects.select_related("agency").prefetch_related(
+            Prefetch("indications", queryset=indications)
+        )
+        return self.prefetch_related(Prefetch("events", queryset=events))
+
+    def for_listing(self):
+        """What a product card needs: sponsor, source, target and events."""
+        return self.select_related("sponsor", "cell_source", "target").with_events()
+
+    def for_detail(self):
+        """Everything the product page shows, in a fixed number of queries."""
+        with_disease = Indication.objects.select_related("disease")
+        return (
+            self.select_related("sponsor__parent", "cell_source", "target", "family")
+            .with_events(indications=with_disease)
+            .prefetch_related(
+                Prefetch(
+                    "aliases", queryset=ProductAlias.objects.order_by("kind", "name")
+                ),
+                Prefetch("indications", queryset=with_disease),
+                Prefetch(
+                    "product_mechanisms",
+                    queryset=ProductMechanism.objects.select_related("mechanism"),
+                ),
+            )
+        )
+
+    def authorised(self):
+        """Products with at least one authorising decision by any agency."""
+        return self.filter(events__event_type__in=AUTHORISING_EVENTS).distinct()
+
+    def for_diseases(self, disease_ids):
+        return self.filter(indications__disease_id__in=disease_ids).distinct()
+
+    def search(self, query):
+        from catalog.search import search_products
+
+        return search_products(self, query)
+
+
+class Product(models.Model):
+    slug = models.SlugField(unique=True)
+    brand_name = models.CharField(max_length=200)
+    nonproprietary_name = models.CharField(max_length=200, blank=True)
+    fda_proper_name = models.CharField(max_length=200, blank=True)
+    family = models.ForeignKey(
+        ProductFamily,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="products",
+    )
+    sponsor = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="products"
+    )
+    modality = models.CharField(max_length=30, choices=Modality)
+    cell_source = models.ForeignKey(
+        CellSource, on_delete=models.PROTECT, related_name="products"
+    )
+    cell_type = models.CharField(max_length=200)
+    target = models.ForeignKey(
+        Target, null=True, blank=True, on_delete=models.PROTECT, related_name="products"
+    )
+    gene_modification = models.CharField(max_length=30, choices=GeneModification)
+    vector = models.CharField(max_length=200, blank=True)
+    costimulatory_domain = models.CharField(max_length=100, blank=True)
+    mechanisms = models.ManyToManyField(
+        Mechanism, through="ProductMechanism", related_name="products"
+    )
+    summary = models.TextField()
+    last_verified = models.DateField()
+    fda_stn = models.CharField("FDA STN (BLA number)", max_length=20, blank=True)
+    ema_product_number = models.CharField(
+        "EMA product number", max_length=40, blank=True
+    )
+    unii = models.CharField("UNII", max_length=20, blank=True)
+    ncit_code = models.CharField("NCIt code", max_length=20, blank=True)
+    atc_code = models.CharField("ATC code", max_length=20, blank=True)
+    chembl_id = models.CharField("ChEMBL ID", max_length=30, blank=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("brand_name", "slug")
+        constraints = [
+            _choices_constraint("product", "modality", Modality),
+            _choices_constraint("product", "gene_modification", GeneModification),
+        ]
+
+    def __str__(self):
+        return self.brand_name
+
+    def get_absolute_url(self):
+        return reverse("catalog:product-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def display_name(self):
+        """Brand name, with the nonproprietary name when there is one."""
+        if self.nonproprietary_name:
+            return f"{self.brand_name} ({self.nonproprietary_name})"
+        return self.brand_name
+
+    @property
+    def primary_mechanism(self):
+        for link in self.product_mechanisms.all():
+            if link.is_primary:
+                return link.mechanism
+        return None
+
+    @cached_property
+    def agency_statuses(self):
+        """One AgencyStatus per agency that has decided on this product.
+
+        Uses the prefetched events (see ProductQuerySet.with_events), oldest
+        first, so the latest decision about each indication wins.
+        """
+        by_agency = {}
+        for event in self.events.all():
+            by_agency.setdefault(event.agency, []).append(event)
+        statuses = [
+            AgencyStatus.from_events(agency, events)
+            for agency, events in by_agency.items()
+        ]
+        return sorted(
+            statuses,
+            key=lambda status: (status.since or _NO_DATE, status.agency.short_name),
+        )
+
+    @property
+    def first_authorisation(self):
+        dates = [event for event in self.events.all() if event.is_authorising]
+        return min(dates, key=lambda event: event.date, default=None)
+
+    @property
+    def has_unverified_facts(self):
+        return any(event.unverified for event in self.events.all())
+
+
+class AgencyStatus:
+    """Where a product stands with one agency, and since when."""
+
+    def __init__(self, agency, status, since, events):
+        self.agency = agency
+        self.status = status
+        self.since = since
+        self.events = events
+
+    @classmethod
+    def from_events(cls, agency, events):
+        by_indication = {}
+        product_level = None
+        for event in events:
+            status = EventType(event.event_type).resulting_status
+            indication_ids = [indication.pk for indication in event.indications.all()]
+            if indication_ids:
+                by_indication.update(dict.fromkeys(indication_ids, (status, event)))
+            elif EventType(event.event_type).applies_to_whole_product and by_indication:
+                by_indication = dict.fromkeys(by_indication, (status, event))
+            else:
+                product_level = (status, event)
+        candidates = list(by_indication.values()) or [product_level]
+        status, event = min(candidates, key=lambda pair: STATUS_RANK.index(pair[0]))
+        first_authorised = next((e for e in events if e.is_authorising), None)
+        since = (
+            first_authorised.date
+            if status.is_authorised and first_authorised
+            else event.date
+        )
+        return cls(agency, status, since, events)
+
+    @property
+    def first_authorisation(self):
+        return next((event for event in self.events if event.is_authorising), None)
+
+
+class ProductAlias(models.Model):
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="aliases"
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=AliasKind)
+    region = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name_plural = "product aliases"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "name"], name="catalog_productalias_once"
+            ),
+            _choices_constraint("productalias", "kind", AliasKind),
+        ]
+        indexes = [
+            # Search finds products by code and regional brand names.
+            models.Index(fields=["name"], name="catalog_alias_name_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProductMechanism(models.Model):
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="product_mechanisms"
+    )
+    mechanism = models.ForeignKey(
+        Mechanism, on_delete=models.PROTECT, related_name="product_mechanisms"
+    )
+    is_primary = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ("position",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "mechanism"], name="catalog_productmechanism_once"
+            ),
+            models.UniqueConstraint(
+                fields=["product"],
+                condition=Q(is_primary=True),
+                name="catalog_productmechanism_one_primary",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.product} – {self.mechanism}"
+
+
+class Indication(models.Model):
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="indications"
+    )
+    key = models.SlugField()
+    disease = models.ForeignKey(
+        Disease, on_delete=models.PROTECT, related_name="indications"
+    )
+    population = models.CharField(max_length=300)
+    line_of_therapy = models.CharField(max_length=600, blank=True)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ("product", "position")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "key"], name="catalog_indication_key_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.disease} – {self.population}"
+
+    def get_absolute_url(self):
+        return f"{self.product.get_absolute_url()}#indication-{self.key}"
+
+
+class RegulatoryEventQuerySet(models.QuerySet):
+    def authorising(self):
+        return self.filter(event_type__in=AUTHORISING_EVENTS)
+
+    def latest_first(self):
+        return self.select_related("agency", "product").order_by(
+            "-date", "product__brand_name"
+        )
+
+
+class RegulatoryEvent(models.Model):
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="events"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="events")
+    event_type = models.CharField(max_length=40, choices=EventType)
+    date = models.DateField()
+    date_precision = models.CharField(max_length=10, choices=DatePrecision)
+    indications = models.ManyToManyField(Indication, related_name="events", blank=True)
+    pathway = models.CharField(max_length=300, blank=True)
+    source_url = models.URLField(max_length=500)
+    note = models.TextField(blank=True)
+    unverified = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField()
+
+    objects = RegulatoryEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("date", "position")
+        constraints = [
+            _choices_constraint("regulatoryevent", "event_type", EventType),
+            _choices_constraint("regulatoryevent", "date_precision", DatePrecision),
+            models.CheckConstraint(
+                condition=~Q(source_url=""), name="catalog_regulatoryevent_has_source"
+            ),
+        ]
+        indexes = [
+            # Agency pages and "latest approvals" list events by date.
+            models.Index(
+                fields=["agency", "date"], name="catalog_event_agency_date_idx"
+            ),
+            models.Index(fields=["date"], name="catalog_event_date_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.product} – {self.agency} {self.get_event_type_display()} {self.date}"
+
+    @property
+    def is_authorising(self):
+        return self.event_type in AUTHORISING_EVENTS
+
+    @property
+    def display_date(self):
+        """The date as precisely as it is known: '30 August 2017', 'August 2017', '2017'."""
+        if self.date_precision == DatePrecision.DAY:
+            return f"{self.date.day} {self.date:%B %Y}"
+        if self.date_precision == DatePrecision.MONTH:
+            return f"{self.date:%B %Y}"
+        return f"{self.date:%Y}"
+
+    @property
+    def iso_date(self):
+        """The date for <time datetime>: only the parts that are known."""
+        length = {DatePrecision.DAY: 10, DatePrecision.MONTH: 7}.get(
+            self.date_precision, 4
+        )
+        return self.date.isoformat()[:length]
+
+    @property
+    def status(self):
+        return EventType(self.event_type).resulting_status
+
+
+class DatasetVersion(models.Model):
+    """One row per distinct dataset loaded by `seed`; the newest is live.
+
+    Its digest changes exactly when the fixtures do, which makes it the cache
+    key for pages and downloads.
+    """
+
+    digest = models.CharField(max_length=64, unique=True)
+    seeded_at = models.DateTimeField()
+    product_count = models.PositiveIntegerField()
+    event_count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ("-seeded_at",)
+        get_latest_by = "seeded_at"
+
+    def __str__(self):
+        return self.digest[:12]
+
+    @property
+    def short_digest(self):
+        return self.digest[:12]

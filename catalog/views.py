@@ -1,0 +1,120 @@
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.views.generic import DetailView, ListView
+
+from catalog.choices import Modality
+from catalog.models import (
+    Agency,
+    CellSource,
+    Disease,
+    Indication,
+    Mechanism,
+    Product,
+    Reference,
+    RegulatoryEvent,
+)
+from catalog.search import run_search
+
+PRODUCTS_PER_PAGE = 20
+RECENT_DECISIONS = 6
+
+
+def home(request):
+    products = Product.objects.all()
+    modality_counts = dict(
+        products.values_list("modality").annotate(count=Count("pk")).order_by()
+    )
+    context = {
+        "product_count": products.count(),
+        "authorised_count": products.authorised().count(),
+        "agency_count": Agency.objects.filter(events__isnull=False).distinct().count(),
+        "disease_count": Disease.objects.filter(indications__isnull=False)
+        .distinct()
+        .count(),
+        "modalities": [
+            (modality, modality_counts[modality.value])
+            for modality in Modality
+            if modality.value in modality_counts
+        ],
+        "recent_events": RegulatoryEvent.objects.authorising().latest_first()[
+            :RECENT_DECISIONS
+        ],
+        "mechanisms": Mechanism.objects.with_product_counts().filter(
+            product_count__gt=0
+        ),
+    }
+    return render(request, "catalog/home.html", context)
+
+
+def search(request):
+    result = run_search(request.GET.get("q"))
+    return render(request, "catalog/search.html", {"result": result})
+
+
+class ProductListView(ListView):
+    queryset = Product.objects.for_listing()
+    paginate_by = PRODUCTS_PER_PAGE
+
+
+class ProductDetailView(DetailView):
+    queryset = Product.objects.for_detail()
+
+
+class MechanismListView(ListView):
+    queryset = Mechanism.objects.with_product_counts()
+
+
+class MechanismDetailView(DetailView):
+    queryset = Mechanism.objects.prefetch_related(
+        Prefetch(
+            "references",
+            queryset=Reference.objects.order_by("mechanismreference__position"),
+        )
+    )
+
+    def get_context_data(self, **kwargs):
+        products = self.object.products.for_listing()
+        return super().get_context_data(products=products, **kwargs)
+
+
+def disease_list(request):
+    context = {"areas": Disease.objects.as_tree()}
+    return render(request, "catalog/disease_list.html", context)
+
+
+def disease_detail(request, slug):
+    disease = get_object_or_404(
+        Disease.objects.with_synonyms().prefetch_related("parents", "children"),
+        slug=slug,
+    )
+    disease_ids = Disease.objects.descendant_ids([disease])
+    indications = Indication.objects.filter(disease_id__in=disease_ids).select_related(
+        "disease"
+    )
+    products = list(Product.objects.for_diseases(disease_ids).for_listing())
+    _attach_matched_indications(products, indications)
+    context = {"disease": disease, "products": products}
+    return render(request, "catalog/disease_detail.html", context)
+
+
+def _attach_matched_indications(products, indications):
+    """Mark on each product which of its indications brought it onto the page."""
+    grouped = {}
+    for indication in indications:
+        diseases = grouped.setdefault(indication.product_id, [])
+        if indication.disease not in diseases:
+            diseases.append(indication.disease)
+    for product in products:
+        product.matched_diseases = grouped.get(product.pk, [])
+
+
+class CellSourceListView(ListView):
+    queryset = CellSource.objects.annotate(product_count=Count("products"))
+
+
+class CellSourceDetailView(DetailView):
+    queryset = CellSource.objects.all()
+
+    def get_context_data(self, **kwargs):
+        products = self.object.products.for_listing()
+        return super().get_context_data(products=products, **kwargs)

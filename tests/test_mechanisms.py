@@ -1,0 +1,59 @@
+import pytest
+from pytest_django.asserts import assertContains, assertNotContains
+
+from catalog.models import MechanismReference, Reference
+from tests.conftest import make_disease, make_many_products, make_mechanism
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_list_shows_every_mechanism_with_its_product_count(client):
+    make_many_products(make_disease(), 2)
+    make_mechanism(slug="immunomodulation", name="Immunomodulation")
+    response = client.get("/mechanisms/")
+    assertContains(
+        response,
+        '<a href="/mechanisms/car-directed-cytotoxicity/">CAR-directed cytotoxicity</a>',
+        html=True,
+    )
+    assertContains(response, '<p class="muted">2 products</p>', html=True)
+    assertContains(response, '<p class="muted">0 products</p>', html=True)
+
+
+def test_the_explainer_is_rendered_from_markdown_and_sanitized(client):
+    make_mechanism(body="## How it works\n\nCells <script>alert(1)</script> **kill**.")
+    response = client.get("/mechanisms/car-directed-cytotoxicity/")
+    assertContains(response, "<h2>How it works</h2>", html=True)
+    assertContains(response, "<strong>kill</strong>", html=True)
+    assertNotContains(response, "<script>alert(1)</script>")
+
+
+def test_references_are_listed_in_their_fixture_order(client):
+    mechanism = make_mechanism()
+    for position, title in enumerate(["Zeta review", "Alpha trial"]):
+        reference = Reference.objects.create(
+            url=f"https://doi.org/10.1/{position}", title=title
+        )
+        MechanismReference.objects.create(
+            mechanism=mechanism, reference=reference, position=position
+        )
+    content = client.get(mechanism.get_absolute_url()).content.decode()
+    assert content.index("Zeta review") < content.index("Alpha trial")
+
+
+def test_it_lists_the_products_that_work_this_way(client):
+    make_many_products(make_disease(), 2)
+    assertContains(client.get("/mechanisms/car-directed-cytotoxicity/"), "Product 001")
+
+
+def test_an_unknown_mechanism_is_a_404(client):
+    assert client.get("/mechanisms/telepathy/").status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_query_counts_are_fixed(client, django_assert_max_num_queries, count):
+    make_many_products(make_disease(), count)
+    with django_assert_max_num_queries(4):
+        assert client.get("/mechanisms/").status_code == 200
+    with django_assert_max_num_queries(7):
+        assert client.get("/mechanisms/car-directed-cytotoxicity/").status_code == 200

@@ -1,0 +1,113 @@
+import datetime
+
+import pytest
+from pytest_django.asserts import assertContains
+
+from catalog.models import ProductAlias
+from tests.conftest import (
+    make_agency,
+    make_disease,
+    make_event,
+    make_indication,
+    make_many_products,
+    make_product,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def product(lymphoma_tree):
+    product = make_product(
+        slug="tisagenlecleucel",
+        brand_name="Kymriah",
+        nonproprietary_name="tisagenlecleucel",
+    )
+    ProductAlias.objects.create(product=product, name="CTL019", kind="code")
+    indication = make_indication(
+        product,
+        lymphoma_tree[2],
+        population="Adults",
+        line_of_therapy="After two or more lines of systemic therapy",
+    )
+    fda = make_agency()
+    make_event(
+        product,
+        [indication],
+        agency=fda,
+        event_type="accelerated-approval",
+        date=datetime.date(2022, 5, 27),
+        source_url="https://www.fda.gov/kymriah-fl",
+    )
+    return product
+
+
+def test_it_shows_indications_in_plain_words(client, product):
+    response = client.get("/products/tisagenlecleucel/")
+    assertContains(
+        response,
+        '<a href="/diseases/follicular-lymphoma/">Follicular lymphoma</a>',
+        html=True,
+    )
+    assertContains(response, "Adults; After two or more lines of systemic therapy")
+
+
+def test_it_shows_each_decision_with_its_date_and_source(client, product):
+    response = client.get("/products/tisagenlecleucel/")
+    assertContains(
+        response, '<time datetime="2022-05-27">27 May 2022</time>', html=True
+    )
+    assertContains(response, "<strong>Accelerated approval</strong>", html=True)
+    assertContains(response, 'href="https://www.fda.gov/kymriah-fl"')
+    assertContains(
+        response,
+        '<span class="badge badge--accelerated">Accelerated approval</span>',
+        html=True,
+    )
+
+
+def test_it_shows_aliases_mechanism_source_and_sponsor(client, product):
+    response = client.get("/products/tisagenlecleucel/")
+    assertContains(response, "CTL019")
+    assertContains(
+        response,
+        '<a href="/mechanisms/car-directed-cytotoxicity/">CAR-directed cytotoxicity</a>',
+        html=True,
+    )
+    assertContains(
+        response,
+        '<a href="/cell-sources/autologous-peripheral-blood/">Patient&#x27;s own blood cells</a>',
+        html=True,
+    )
+    assertContains(response, "Acme Cells")
+
+
+def test_it_flags_unverified_facts(client, product):
+    make_event(
+        product,
+        event_type="filing-accepted",
+        unverified=True,
+        note="Date from one news report.",
+    )
+    response = client.get("/products/tisagenlecleucel/")
+    assertContains(response, 'title="Date from one news report."')
+    assertContains(response, "could not be confirmed from a primary source")
+
+
+def test_an_unknown_product_is_a_404(client):
+    assert client.get("/products/no-such-product/").status_code == 404
+
+
+@pytest.mark.parametrize("events", [1, 40])
+def test_its_query_count_is_fixed(client, django_assert_max_num_queries, events):
+    (product,) = make_many_products(make_disease(), 1)
+    for number in range(events):
+        indication = make_indication(
+            product, make_disease(slug=f"d-{number}", name=f"D {number}")
+        )
+        make_event(product, [indication], event_type="label-expansion")
+        ProductAlias.objects.create(
+            product=product, name=f"ALIAS-{number}", kind="code"
+        )
+    with django_assert_max_num_queries(11):
+        assert client.get(product.get_absolute_url()).status_code == 200

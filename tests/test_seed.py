@@ -1,0 +1,214 @@
+import datetime
+
+import pytest
+import yaml
+from django.core.management import CommandError, call_command
+
+from catalog.models import Disease, Product, RegulatoryEvent
+
+pytestmark = pytest.mark.django_db
+
+PRODUCT = "products/tisagenlecleucel.yaml"
+
+
+def snapshot():
+    """The catalog's content, by natural keys, in a comparable form."""
+    return {
+        "products": sorted(
+            Product.objects.values_list(
+                "slug", "brand_name", "sponsor__slug", "modality"
+            )
+        ),
+        "events": sorted(
+            RegulatoryEvent.objects.values_list(
+                "product__slug", "agency__slug", "event_type", "date", "source_url"
+            )
+        ),
+        "diseases": sorted(Disease.objects.values_list("slug", "parents__slug")),
+        "product_ids": sorted(Product.objects.values_list("slug", "pk")),
+    }
+
+
+def edit(folder, name, change):
+    path = folder / name
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+def seed_from(folder, **options):
+    call_command("seed", fixtures=str(folder), verbosity=0, **options)
+
+
+def test_it_loads_the_real_fixtures_and_says_what_it_loaded(capsys):
+    call_command("seed")
+    out = capsys.readouterr().out
+    assert f"{Product.objects.count():5d} product record(s)" in out
+    assert Product.objects.filter(slug="tisagenlecleucel").exists()
+    assert "Loaded dataset" in out
+
+
+def test_seeding_twice_gives_the_same_database():
+    call_command("seed", verbosity=0)
+    first = snapshot()
+    call_command("seed", verbosity=0)
+    assert snapshot() == first
+
+
+def test_a_dry_run_validates_without_writing(capsys):
+    call_command("seed", dry_run=True)
+    assert "Fixtures are valid" in capsys.readouterr().out
+    assert not Product.objects.exists()
+
+
+def test_a_product_removed_from_the_fixtures_leaves_the_database(fixtures_copy):
+    seed_from(fixtures_copy)
+    kept_pk = Product.objects.get(slug="axicabtagene-ciloleucel").pk
+    (fixtures_copy / PRODUCT).unlink()
+    seed_from(fixtures_copy)
+    assert not Product.objects.filter(slug="tisagenlecleucel").exists()
+    assert Product.objects.get(slug="axicabtagene-ciloleucel").pk == kept_pk
+
+
+def _first_event(data):
+    return data["events"][0]
+
+
+def _set(key, value):
+    def change(data):
+        data[key] = value
+
+    return change
+
+
+def _set_event(key, value):
+    def change(data):
+        _first_event(data)[key] = value
+
+    return change
+
+
+def _drop_event_key(key):
+    def change(data):
+        del _first_event(data)[key]
+
+    return change
+
+
+def _add_disease(entry):
+    def change(data):
+        data.append(entry)
+
+    return change
+
+
+def _make_cycle(data):
+    by_slug = {row["slug"]: row for row in data}
+    by_slug["cancer"]["parents"] = ["leukemia"]
+
+
+def _drop_root_area(data):
+    del data[0]["therapeutic_area"]
+
+
+def _share_a_synonym(data):
+    by_slug = {row["slug"]: row for row in data}
+    by_slug["melanoma"]["synonyms"].append({"term": "DLBCL", "kind": "abbreviation"})
+
+
+BROKEN = [
+    (
+        PRODUCT,
+        _set("brand_name", None),
+        "product 'tisagenlecleucel': 'brand_name' is required",
+    ),
+    (PRODUCT, _set("sponsor", "no-such-company"), "unknown company 'no-such-company'"),
+    (
+        PRODUCT,
+        _set("modality", "car-x"),
+        "'modality' 'car-x': Value 'car-x' is not a valid",
+    ),
+    (PRODUCT, _set("mechanisms", ["telepathy"]), "unknown mechanism 'telepathy'"),
+    (PRODUCT, _set("brand_nam", "Kymriah"), "unknown field 'brand_nam'"),
+    (PRODUCT, _set("slug", "kymriah"), "the file name must be the product's slug"),
+    (PRODUCT, _set("events", []), "needs at least one regulatory event with a source"),
+    (PRODUCT, _set_event("date", "2017-13-45"), "event #1: 'date' '2017-13-45'"),
+    (PRODUCT, _set_event("date", "30/08/2017"), "must be YYYY-MM-DD, YYYY-MM or YYYY"),
+    (PRODUCT, _set_event("date", "2099-01-01"), "'date' 2099-01-01 is in the future"),
+    (PRODUCT, _set_event("date", "1985-01-01"), "'date' 1985-01-01 is before 1990"),
+    (PRODUCT, _drop_event_key("source_url"), "event #1: 'source_url' is required"),
+    (
+        PRODUCT,
+        _set_event("source_url", "fda dot gov"),
+        "'source_url' 'fda dot gov': Enter a valid URL",
+    ),
+    (PRODUCT, _set_event("type", "approved-ish"), "'type' 'approved-ish'"),
+    (PRODUCT, _set_event("agency", "fdaa"), "unknown agency 'fdaa'"),
+    (
+        PRODUCT,
+        _set_event("indications", ["nope"]),
+        "indication 'nope' is not one of this product's",
+    ),
+    (
+        PRODUCT,
+        _set_event("indications", []),
+        "an authorising event must name the indications",
+    ),
+    (
+        PRODUCT,
+        lambda data: data["indications"][0].update(disease="no-such-disease"),
+        "names unknown disease 'no-such-disease'",
+    ),
+    (
+        "diseases.yaml",
+        _add_disease(
+            {"slug": "cancer", "name": "Cancer again", "therapeutic_area": "cancer"}
+        ),
+        "slug 'cancer' is used twice",
+    ),
+    ("diseases.yaml", _make_cycle, "the hierarchy has a cycle"),
+    ("diseases.yaml", _drop_root_area, "a disease without parents is a root and needs"),
+    ("diseases.yaml", _share_a_synonym, "the term 'dlbcl' names several diseases"),
+    (
+        "diseases.yaml",
+        _add_disease({"slug": "orphan", "name": "Orphan", "parents": ["nowhere"]}),
+        "unknown disease 'nowhere' in 'parents'",
+    ),
+]
+
+
+@pytest.mark.parametrize(("filename", "change", "message"), BROKEN)
+def test_a_broken_fixture_is_named_and_nothing_changes(
+    fixtures_copy, capsys, filename, change, message
+):
+    seed_from(fixtures_copy)
+    before = snapshot()
+    edit(fixtures_copy, filename, change)
+    with pytest.raises(CommandError, match="nothing was loaded"):
+        seed_from(fixtures_copy)
+    errors = capsys.readouterr().err
+    assert f"fixtures/{filename}" in errors
+    assert message in errors
+    assert snapshot() == before
+
+
+def test_invalid_yaml_names_the_file(fixtures_copy, capsys):
+    (fixtures_copy / PRODUCT).write_text("slug: [unclosed\n")
+    with pytest.raises(CommandError):
+        seed_from(fixtures_copy)
+    assert f"fixtures/{PRODUCT}: not valid YAML" in capsys.readouterr().err
+    assert not Product.objects.exists()
+
+
+def test_a_missing_vocabulary_file_is_reported(fixtures_copy, capsys):
+    (fixtures_copy / "agencies.yaml").unlink()
+    with pytest.raises(CommandError):
+        seed_from(fixtures_copy)
+    assert "fixtures/agencies.yaml: file is missing" in capsys.readouterr().err
+
+
+def test_month_precision_dates_are_kept_as_months(fixtures_copy):
+    edit(fixtures_copy, PRODUCT, _set_event("date", "2017-08"))
+    seed_from(fixtures_copy)
+    event = RegulatoryEvent.objects.filter(product__slug="tisagenlecleucel").first()
+    assert (event.date, event.date_precision) == (datetime.date(2017, 8, 1), "month")
