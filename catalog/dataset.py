@@ -370,6 +370,7 @@ class _Reader:
         ]
         record.clean["indications"] = self.clean_indications(record)
         record.clean["events"] = self.clean_events(record)
+        record.clean["holder_changes"] = self.clean_holder_changes(record)
         if (
             record.clean.get("last_verified")
             and record.clean["last_verified"] > _today()
@@ -445,7 +446,7 @@ class _Reader:
             if not child.clean["agency"]:
                 child.error("'agency' is required")
             child.clean["unverified"] = bool(child.raw.get("unverified"))
-            self.clean_event_date(child)
+            self.clean_date(child)
             indications = child.raw.get("indications") or []
             if not isinstance(indications, list):
                 child.error("'indications' must be a list of indication keys")
@@ -466,7 +467,27 @@ class _Reader:
             events.append(child.finish())
         return events
 
-    def clean_event_date(self, child):
+    def clean_holder_changes(self, record):
+        changes = []
+        for index, raw in enumerate(record.mapping_list("holder_changes")):
+            child = self.clean_child(
+                record,
+                "holder change",
+                index,
+                raw,
+                models.HolderChange,
+                required=("source_url",),
+            )
+            child.seen.update({"from", "to", "date"})
+            for name in ("from", "to"):
+                child.clean[name] = child.raw.get(name) or ""
+                if not child.clean[name]:
+                    child.error(f"'{name}' is required")
+            self.clean_date(child)
+            changes.append(child.finish())
+        return changes
+
+    def clean_date(self, child):
         if child.raw.get("date") in (None, ""):
             child.error("'date' is required")
             return
@@ -524,6 +545,14 @@ class _Reader:
                         f"{product['_location']}, event #{index + 1}: "
                         f"unknown agency '{event['agency']}'"
                     )
+            companies = self.slugs("company")
+            for index, change in enumerate(product["holder_changes"]):
+                for name in ("from", "to"):
+                    if change.get(name) and change[name] not in companies:
+                        self.errors.append(
+                            f"{product['_location']}, holder change #{index + 1}: "
+                            f"unknown company '{change[name]}'"
+                        )
             mechanisms = product["mechanisms"]
             if len(set(mechanisms)) != len(mechanisms):
                 self.errors.append(
@@ -767,6 +796,7 @@ class _Writer:
             models.Indication,
             models.ProductAlias,
             models.ProductMechanism,
+            models.HolderChange,
         ):
             model.objects.all().delete()
         for row in rows:
@@ -813,6 +843,16 @@ class _Writer:
                 ),
             )
             created.indications.set([indications[key] for key in event["indications"]])
+        models.HolderChange.objects.bulk_create(
+            models.HolderChange(
+                product=product,
+                position=position,
+                from_company=lookups["company"][change["from"]],
+                to_company=lookups["company"][change["to"]],
+                **_fields(change, "date", "date_precision", "source_url"),
+            )
+            for position, change in enumerate(row["holder_changes"])
+        )
 
 
 def _getters(*names):

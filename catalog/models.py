@@ -373,6 +373,12 @@ class ProductQuerySet(SlugQuerySet):
                     "product_mechanisms",
                     queryset=ProductMechanism.objects.select_related("mechanism"),
                 ),
+                Prefetch(
+                    "holder_changes",
+                    queryset=HolderChange.objects.select_related(
+                        "from_company", "to_company"
+                    ),
+                ),
             )
         )
 
@@ -472,13 +478,25 @@ class Product(models.Model):
         for event in self.events.all():
             by_agency.setdefault(event.agency, []).append(event)
         statuses = [
-            AgencyStatus.from_events(agency, events)
-            for agency, events in by_agency.items()
+            AgencyStatus(agency, events) for agency, events in by_agency.items()
         ]
         return sorted(
             statuses,
             key=lambda status: (status.since or _NO_DATE, status.agency.short_name),
         )
+
+    @property
+    def indication_decisions(self):
+        """Each indication with every agency's latest decision about it."""
+        rows = []
+        for indication in self.indications.all():
+            decisions = [
+                status.latest_by_indication[indication.pk]
+                for status in self.agency_statuses
+                if indication.pk in status.latest_by_indication
+            ]
+            rows.append((indication, decisions))
+        return rows
 
     @property
     def first_authorisation(self):
@@ -491,36 +509,34 @@ class Product(models.Model):
 
 
 class AgencyStatus:
-    """Where a product stands with one agency, and since when."""
+    """Where a product stands with one agency, and since when.
 
-    def __init__(self, agency, status, since, events):
+    `latest_by_indication` maps each indication id to the agency's latest
+    decision about it; the product's status is the best of those.
+    """
+
+    def __init__(self, agency, events):
         self.agency = agency
-        self.status = status
-        self.since = since
         self.events = events
-
-    @classmethod
-    def from_events(cls, agency, events):
-        by_indication = {}
+        self.latest_by_indication = {}
         product_level = None
         for event in events:
-            status = EventType(event.event_type).resulting_status
             indication_ids = [indication.pk for indication in event.indications.all()]
             if indication_ids:
-                by_indication.update(dict.fromkeys(indication_ids, (status, event)))
-            elif EventType(event.event_type).applies_to_whole_product and by_indication:
-                by_indication = dict.fromkeys(by_indication, (status, event))
+                self.latest_by_indication.update(dict.fromkeys(indication_ids, event))
+            elif event.applies_to_whole_product and self.latest_by_indication:
+                self.latest_by_indication = dict.fromkeys(
+                    self.latest_by_indication, event
+                )
             else:
-                product_level = (status, event)
-        candidates = list(by_indication.values()) or [product_level]
-        status, event = min(candidates, key=lambda pair: STATUS_RANK.index(pair[0]))
-        first_authorised = next((e for e in events if e.is_authorising), None)
-        since = (
-            first_authorised.date
-            if status.is_authorised and first_authorised
-            else event.date
+                product_level = event
+        candidates = list(self.latest_by_indication.values()) or [product_level]
+        deciding = min(candidates, key=lambda e: STATUS_RANK.index(e.status))
+        self.status = deciding.status
+        first = self.first_authorisation
+        self.since = (
+            first.date if self.status.is_authorised and first else deciding.date
         )
-        return cls(agency, status, since, events)
 
     @property
     def first_authorisation(self):
@@ -617,17 +633,42 @@ class RegulatoryEventQuerySet(models.QuerySet):
         )
 
 
-class RegulatoryEvent(models.Model):
+class DatedFact(models.Model):
+    """A sourced fact whose date may be known only to the month or the year."""
+
+    date = models.DateField()
+    date_precision = models.CharField(max_length=10, choices=DatePrecision)
+    source_url = models.URLField(max_length=500)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def display_date(self):
+        """The date as precisely as it is known: '30 August 2017', 'August 2017', '2017'."""
+        if self.date_precision == DatePrecision.DAY:
+            return f"{self.date.day} {self.date:%B %Y}"
+        if self.date_precision == DatePrecision.MONTH:
+            return f"{self.date:%B %Y}"
+        return f"{self.date:%Y}"
+
+    @property
+    def iso_date(self):
+        """The date for <time datetime>: only the parts that are known."""
+        length = {DatePrecision.DAY: 10, DatePrecision.MONTH: 7}.get(
+            self.date_precision, 4
+        )
+        return self.date.isoformat()[:length]
+
+
+class RegulatoryEvent(DatedFact):
     product = models.ForeignKey(
         Product, on_delete=models.CASCADE, related_name="events"
     )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="events")
     event_type = models.CharField(max_length=40, choices=EventType)
-    date = models.DateField()
-    date_precision = models.CharField(max_length=10, choices=DatePrecision)
     indications = models.ManyToManyField(Indication, related_name="events", blank=True)
     pathway = models.CharField(max_length=300, blank=True)
-    source_url = models.URLField(max_length=500)
     note = models.TextField(blank=True)
     unverified = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField()
@@ -659,25 +700,39 @@ class RegulatoryEvent(models.Model):
         return self.event_type in AUTHORISING_EVENTS
 
     @property
-    def display_date(self):
-        """The date as precisely as it is known: '30 August 2017', 'August 2017', '2017'."""
-        if self.date_precision == DatePrecision.DAY:
-            return f"{self.date.day} {self.date:%B %Y}"
-        if self.date_precision == DatePrecision.MONTH:
-            return f"{self.date:%B %Y}"
-        return f"{self.date:%Y}"
-
-    @property
-    def iso_date(self):
-        """The date for <time datetime>: only the parts that are known."""
-        length = {DatePrecision.DAY: 10, DatePrecision.MONTH: 7}.get(
-            self.date_precision, 4
-        )
-        return self.date.isoformat()[:length]
-
-    @property
     def status(self):
         return EventType(self.event_type).resulting_status
+
+    @property
+    def applies_to_whole_product(self):
+        return EventType(self.event_type).applies_to_whole_product
+
+
+class HolderChange(DatedFact):
+    """A licence moving from one company to another (sale, merger, spin-off)."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="holder_changes"
+    )
+    from_company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="licences_given_up"
+    )
+    to_company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="licences_taken_over"
+    )
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ("date", "position")
+        constraints = [
+            _choices_constraint("holderchange", "date_precision", DatePrecision),
+            models.CheckConstraint(
+                condition=~Q(source_url=""), name="catalog_holderchange_has_source"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.product}: {self.from_company} → {self.to_company}"
 
 
 class DatasetVersion(models.Model):

@@ -3,9 +3,10 @@ import datetime
 import pytest
 from pytest_django.asserts import assertContains
 
-from catalog.models import ProductAlias
+from catalog.models import HolderChange, ProductAlias
 from tests.conftest import (
     make_agency,
+    make_company,
     make_disease,
     make_event,
     make_indication,
@@ -80,6 +81,36 @@ def test_it_shows_aliases_mechanism_source_and_sponsor(client, product):
         html=True,
     )
     assertContains(response, "Acme Cells")
+
+
+def test_each_indication_shows_every_agencys_latest_decision(client, product):
+    ec = make_agency(slug="ec", short_name="EC/EMA", name="European Commission")
+    indication = product.indications.get()
+    make_event(product, [indication], agency=ec, event_type="conditional-approval")
+    response = client.get("/products/tisagenlecleucel/")
+    decisions = (
+        response.content.decode().split('<ul class="decisions"')[1].split("</ul>")[0]
+    )
+    assert "EC/EMA" in decisions and "FDA" in decisions
+    assert "Conditional approval" in decisions and "Accelerated approval" in decisions
+
+
+def test_it_shows_dated_changes_of_licence_holder(client, product):
+    buyer = make_company(slug="buyer-co", name="Buyer Co")
+    HolderChange.objects.create(
+        product=product,
+        from_company=product.sponsor,
+        to_company=buyer,
+        date=datetime.date(2025, 8, 1),
+        date_precision="month",
+        source_url="https://example.org/sale",
+        position=0,
+    )
+    response = client.get("/products/tisagenlecleucel/")
+    assertContains(
+        response,
+        '<time datetime="2025-08">August 2025</time>: from Acme Cells to Buyer Co',
+    )
 
 
 def test_it_flags_unverified_facts(client, product):
