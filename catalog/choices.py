@@ -81,6 +81,7 @@ class TherapeuticArea(ParseableChoices):
     MUSCULOSKELETAL = "musculoskeletal", "Bones, joints and muscles"
     EYE = "eye", "Eye"
     CARDIOVASCULAR = "cardiovascular", "Heart and blood vessels"
+    DIGESTIVE = "digestive", "Digestive system and liver"
     OTHER = "other", "Other"
 
 
@@ -122,6 +123,8 @@ class Status(ParseableChoices):
     def is_authorised(self):
         return self in {Status.APPROVED, Status.ACCELERATED, Status.CONDITIONAL}
 
+
+AUTHORISED_STATUSES = [Status.APPROVED, Status.ACCELERATED, Status.CONDITIONAL]
 
 # When indications at one agency stand differently, the product shows the
 # best-ranked one: an approval for one disease outweighs a refusal for another.

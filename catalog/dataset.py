@@ -863,6 +863,7 @@ def write_dataset(dataset: Dataset) -> models.DatasetVersion:
     """Replace the catalog with `dataset` in one transaction; return its version."""
     with transaction.atomic():
         _Writer(dataset).write()
+        models.Product.objects.all().refresh_derived()
         version, _ = models.DatasetVersion.objects.get_or_create(
             digest=dataset.digest,
             defaults={

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from catalog.choices import (
+    AUTHORISED_STATUSES,
     AUTHORISING_EVENTS,
     STATUS_RANK,
     AliasKind,
@@ -14,6 +15,7 @@ from catalog.choices import (
     EventType,
     GeneModification,
     Modality,
+    Status,
     SynonymKind,
     TherapeuticArea,
     Tissue,
@@ -204,8 +206,8 @@ class DiseaseQuerySet(SlugQuerySet):
             product_count=models.Count("indications__product", distinct=True)
         )
 
-    def descendant_ids(self, roots):
-        """Ids of `roots` and every disease below them in the hierarchy.
+    def descendants_map(self):
+        """Every disease id mapped to itself and all the ids below it.
 
         The whole parent table is read in one query and walked in Python: the
         vocabulary is a few hundred rows, and this keeps the query count fixed
@@ -215,15 +217,24 @@ class DiseaseQuerySet(SlugQuerySet):
         for parent_id, child_id in Disease.parents.through.objects.values_list(
             "to_disease_id", "from_disease_id"
         ):
-            children.setdefault(parent_id, []).append(child_id)
-        found = {disease.pk for disease in roots}
-        pending = list(found)
-        while pending:
-            for child_id in children.get(pending.pop(), ()):
-                if child_id not in found:
-                    found.add(child_id)
-                    pending.append(child_id)
-        return found
+            children.setdefault(parent_id, set()).add(child_id)
+        below = {}
+
+        def walk(disease_id):
+            if disease_id not in below:
+                below[disease_id] = {disease_id}  # guards against cycles
+                for child_id in children.get(disease_id, ()):
+                    below[disease_id] |= walk(child_id)
+            return below[disease_id]
+
+        for disease_id in Disease.objects.values_list("pk", flat=True):
+            walk(disease_id)
+        return below
+
+    def descendant_ids(self, roots):
+        """Ids of `roots` and every disease below them in the hierarchy."""
+        below = self.descendants_map()
+        return set().union(*(below.get(disease.pk, {disease.pk}) for disease in roots))
 
     def as_tree(self):
         """Root diseases grouped by therapeutic area, each node carrying its
@@ -383,8 +394,47 @@ class ProductQuerySet(SlugQuerySet):
         )
 
     def authorised(self):
-        """Products with at least one authorising decision by any agency."""
-        return self.filter(events__event_type__in=AUTHORISING_EVENTS).distinct()
+        """Products that some agency has authorised at some time."""
+        return self.filter(first_authorised_on__isnull=False)
+
+    def authorised_now(self):
+        """Products that at least one agency authorises today."""
+        return self.filter(statuses__status__in=AUTHORISED_STATUSES).distinct()
+
+    def refresh_derived(self):
+        """Recompute statuses and dates derived from the events.
+
+        `seed` calls this after every load: the data changes only then, so the
+        lists can filter and sort on plain columns instead of replaying every
+        product's history on each request.
+        """
+        ProductStatus.objects.filter(product__in=self).delete()
+        rows, products = [], list(self.with_events())
+        for product in products:
+            statuses = product.agency_statuses
+            rows += [
+                ProductStatus(
+                    product=product, agency=s.agency, status=s.status, since=s.since
+                )
+                for s in statuses
+            ]
+            first = product.first_authorisation
+            events = product.events.all()
+            product.first_authorised_on = first.date if first else None
+            product.latest_event_on = max((e.date for e in events), default=None)
+            product.authorised_indication_count = len(
+                {
+                    pk
+                    for s in statuses
+                    for pk, event in s.latest_by_indication.items()
+                    if event.status.is_authorised
+                }
+            )
+        ProductStatus.objects.bulk_create(rows)
+        self.model.objects.bulk_update(
+            products,
+            ["first_authorised_on", "latest_event_on", "authorised_indication_count"],
+        )
 
     def for_diseases(self, disease_ids):
         return self.filter(indications__disease_id__in=disease_ids).distinct()
@@ -434,6 +484,13 @@ class Product(models.Model):
     ncit_code = models.CharField("NCIt code", max_length=20, blank=True)
     atc_code = models.CharField("ATC code", max_length=20, blank=True)
     chembl_id = models.CharField("ChEMBL ID", max_length=30, blank=True)
+    # Derived from the events when `seed` runs (see ProductQuerySet.refresh_derived),
+    # so that lists can filter and sort on them in SQL.
+    first_authorised_on = models.DateField(null=True, blank=True, editable=False)
+    latest_event_on = models.DateField(null=True, blank=True, editable=False)
+    authorised_indication_count = models.PositiveSmallIntegerField(
+        default=0, editable=False
+    )
 
     objects = ProductQuerySet.as_manager()
 
@@ -541,6 +598,32 @@ class AgencyStatus:
     @property
     def first_authorisation(self):
         return next((event for event in self.events if event.is_authorising), None)
+
+
+class ProductStatus(models.Model):
+    """Where a product stands with one agency: AgencyStatus, stored at seed time."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="statuses"
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="statuses"
+    )
+    status = models.CharField(max_length=20, choices=Status)
+    since = models.DateField()
+
+    class Meta:
+        ordering = ("since",)
+        verbose_name_plural = "product statuses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "agency"], name="catalog_productstatus_once"
+            ),
+            _choices_constraint("productstatus", "status", Status),
+        ]
+
+    def __str__(self):
+        return f"{self.product} – {self.agency}: {self.get_status_display()}"
 
 
 class ProductAlias(models.Model):

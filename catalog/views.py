@@ -1,8 +1,10 @@
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
+from django_filters.views import FilterView
 
 from catalog.choices import Modality
+from catalog.filters import DEFAULT_SORT, SORTS, ProductFilter
 from catalog.models import (
     Agency,
     CellSource,
@@ -51,9 +53,25 @@ def search(request):
     return render(request, "catalog/search.html", {"result": result})
 
 
-class ProductListView(ListView):
+class ProductListView(FilterView):
+    """The faceted catalog: every state lives in the query string."""
+
+    filterset_class = ProductFilter
     queryset = Product.objects.for_listing()
     paginate_by = PRODUCTS_PER_PAGE
+    template_name = "catalog/product_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        facets = self.filterset.facets()
+        context.update(
+            facets=facets,
+            chips=self.filterset.chips(facets),
+            query=self.filterset.query,
+            sorts=[(key, label) for key, (label, _) in SORTS.items()],
+            current_sort=self.filterset.query.get("sort", DEFAULT_SORT),
+        )
+        return context
 
 
 class ProductDetailView(DetailView):

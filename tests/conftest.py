@@ -123,6 +123,8 @@ def make_event(product, indications=(), **fields):
     fields.setdefault("position", product.events.count())
     event = RegulatoryEvent.objects.create(product=product, **fields)
     event.indications.set(indications)
+    # Statuses and dates are derived at seed time; keep them in step here too.
+    Product.objects.filter(pk=product.pk).refresh_derived()
     return event
 
 
