@@ -286,7 +286,7 @@ class Disease(models.Model):
     description = models.TextField(blank=True)
     mondo_id = models.CharField("MONDO ID", max_length=20, blank=True)
     mesh_id = models.CharField("MeSH ID", max_length=20, blank=True)
-    icd10_code = models.CharField("ICD-10 code", max_length=40, blank=True)
+    icd10_code = models.CharField("ICD-10 code(s)", max_length=100, blank=True)
     parents = models.ManyToManyField(
         "self", symmetrical=False, related_name="children", blank=True
     )
