@@ -22,8 +22,18 @@ from django.utils import timezone
 
 from catalog import models
 from catalog.choices import DatePrecision, EventType
+from catalog.text import LINK_KINDS, internal_links
 
 EARLIEST_EVENT = datetime.date(1990, 1, 1)
+EVENT_FIELDS = (
+    "event_type",
+    "date",
+    "date_precision",
+    "pathway",
+    "source_url",
+    "note",
+    "unverified",
+)
 IDENTIFIERS = (
     "fda_stn",
     "ema_product_number",
@@ -40,6 +50,7 @@ VOCABULARY_FILES = {
     "families.yaml": "family",
     "mechanisms.yaml": "mechanism",
     "diseases.yaml": "disease",
+    "glossary.yaml": "glossary term",
 }
 REQUIRED_FILES = {
     "agencies.yaml",
@@ -221,12 +232,36 @@ class _Reader:
                         f"{path.relative_to(self.root.parent)}: the file name must be "
                         f"the product's slug ('{raw.get('slug')}.yaml')"
                     )
+        for path in sorted((self.root / "guides").glob("*.md")):
+            self.read_guide(path)
         self.check_unique_slugs()
         self.check_references()
         if self.errors:
             raise DatasetError(self.errors)
         self.dataset.digest = self.hasher.hexdigest()
         return self.dataset
+
+    def read_guide(self, path):
+        """A guide is markdown with YAML front matter between two '---' lines."""
+        location = path.relative_to(self.root.parent)
+        text = path.read_text(encoding="utf-8")
+        self.hasher.update(
+            str(path.relative_to(self.root)).encode() + b"\0" + text.encode()
+        )
+        match = re.match(r"^---\n(.*?)\n---\n(.*)$", text, re.S)
+        if not match:
+            self.errors.append(
+                f"{location}: must start with YAML front matter between '---' lines"
+            )
+            return
+        try:
+            front = yaml.safe_load(match[1])
+        except yaml.YAMLError as exc:
+            self.errors.append(f"{location}: front matter is not valid YAML: {exc}")
+            return
+        if isinstance(front, dict):
+            front["body"] = match[2]
+        self.add("guide", self.clean_guide, location, front, 0)
 
     def add(self, kind, cleaner, location, raw, index):
         record = _Record(
@@ -279,6 +314,10 @@ class _Reader:
         record.model = models.Mechanism
         for name in ("slug", "name", "summary", "body"):
             record.field(name)
+        record.clean["references"] = self.clean_references(record)
+        return record.finish()
+
+    def clean_references(self, record):
         references = []
         for index, raw in enumerate(record.mapping_list("references")):
             ref = _Record(
@@ -291,7 +330,21 @@ class _Reader:
             ref.field("title")
             ref.field("publisher", required=False)
             references.append(ref.finish())
-        record.clean["references"] = references
+        return references
+
+    def clean_glossary_term(self, record):
+        record.model = models.GlossaryTerm
+        for name in ("slug", "term", "definition"):
+            record.field(name)
+        record.clean["see_also"] = record.slug_list("see_also")
+        record.clean["references"] = self.clean_references(record)
+        return record.finish()
+
+    def clean_guide(self, record):
+        record.model = models.Guide
+        for name in ("slug", "title", "summary", "body"):
+            record.field(name)
+        record.clean["references"] = self.clean_references(record)
         return record.finish()
 
     def clean_disease(self, record):
@@ -508,7 +561,7 @@ class _Reader:
         return {row.get("slug") for row in self.dataset[kind]}
 
     def check_unique_slugs(self):
-        for kind in [*VOCABULARY_FILES.values(), "product"]:
+        for kind in [*VOCABULARY_FILES.values(), "product", "guide"]:
             seen = set()
             for row in self.dataset[kind]:
                 slug = row.get("slug")
@@ -521,6 +574,8 @@ class _Reader:
     def check_references(self):
         self.check_refs("company", "parent", "company")
         self.check_refs("disease", "parents", "disease")
+        self.check_refs("glossary term", "see_also", "glossary term")
+        self.check_internal_links()
         self.check_disease_hierarchy()
         self.check_shared_synonyms()
         for name, kind in (
@@ -558,6 +613,30 @@ class _Reader:
                 self.errors.append(
                     f"{product['_location']}: a mechanism is listed twice"
                 )
+
+    def check_internal_links(self):
+        """Every product:, disease:, glossary:… link in prose must resolve."""
+        known = {
+            "glossary": self.slugs("glossary term"),
+            "product": self.slugs("product"),
+            "disease": self.slugs("disease"),
+            "mechanism": self.slugs("mechanism"),
+            "guide": self.slugs("guide"),
+        }
+        prose = {
+            "mechanism": ("body",),
+            "glossary term": ("definition",),
+            "guide": ("body",),
+        }
+        for kind, fields in prose.items():
+            for row in self.dataset[kind]:
+                for name in fields:
+                    for link_kind, slug in internal_links(row.get(name, "")):
+                        if slug not in known[link_kind]:
+                            self.errors.append(
+                                f"{row['_location']}: link to unknown "
+                                f"{LINK_KINDS[link_kind]} '{slug}'"
+                            )
 
     def check_refs(self, kind, name, target_kind):
         known = self.slugs(target_kind)
@@ -667,18 +746,38 @@ class _Writer:
         self.stale = []
 
     def upsert(self, model, rows, key="slug", **getters):
-        kept = []
+        """Create or update one row per fixture record, in bulk, by `key`."""
+        existing = model.objects.in_bulk(field_name=key)
+        new, changed = [], []
         for row in rows:
-            defaults = {name: getter(row) for name, getter in getters.items()}
-            obj, _ = model.objects.update_or_create(
-                **{key: row[key]}, defaults=defaults
-            )
-            kept.append(obj.pk)
-        self.stale.append(model.objects.exclude(pk__in=kept))
-        return {getattr(obj, key): obj for obj in model.objects.all()}
+            values = {name: getter(row) for name, getter in getters.items()}
+            obj = existing.get(row[key])
+            if obj is None:
+                new.append(model(**{key: row[key]}, **values))
+            else:
+                for name, value in values.items():
+                    setattr(obj, name, value)
+                changed.append(obj)
+        model.objects.bulk_create(new)
+        if changed and getters:
+            model.objects.bulk_update(changed, list(getters), batch_size=500)
+        kept = [row[key] for row in rows]
+        self.stale.append(model.objects.exclude(**{f"{key}__in": kept}))
+        return model.objects.filter(**{f"{key}__in": kept}).in_bulk(field_name=key)
+
+    @staticmethod
+    def replace_links(through, pairs):
+        """Replace every row of a many-to-many table with `pairs` in one go."""
+        through.objects.all().delete()
+        names = [f.attname for f in through._meta.concrete_fields if not f.primary_key]
+        through.objects.bulk_create(
+            through(**dict(zip(names, pair, strict=True))) for pair in pairs
+        )
 
     def write(self):
         data = self.dataset
+        references = self.write_references()
+        self.write_glossary_and_guides(references)
         lookups = {
             "agency": self.upsert(
                 models.Agency,
@@ -697,7 +796,7 @@ class _Writer:
             "family": self.upsert(
                 models.ProductFamily, data["family"], **_getters("name", "description")
             ),
-            "mechanism": self.write_mechanisms(),
+            "mechanism": self.write_mechanisms(references),
             "disease": self.write_diseases(),
         }
         self.write_products(lookups)
@@ -710,31 +809,70 @@ class _Writer:
             models.Company, rows, **_getters("name", "country", "website")
         )
         for row in rows:
-            company = companies[row["slug"]]
-            company.parent = companies.get(row["parent"])
-            company.save(update_fields=["parent"])
+            companies[row["slug"]].parent = companies.get(row["parent"])
+        models.Company.objects.bulk_update(companies.values(), ["parent"])
         return companies
 
-    def write_mechanisms(self):
+    def write_references(self):
+        """Every cited reference, by URL; returns them keyed by URL."""
+        rows = [
+            ref
+            for kind in ("mechanism", "glossary term", "guide")
+            for row in self.dataset[kind]
+            for ref in row["references"]
+        ]
+        unique = {ref["url"]: ref for ref in rows}.values()
+        return self.upsert(
+            models.Reference, unique, key="url", **_getters("title", "publisher")
+        )
+
+    def write_mechanisms(self, references):
         rows = self.dataset["mechanism"]
         mechanisms = self.upsert(
             models.Mechanism, rows, **_getters("name", "summary", "body")
         )
         models.MechanismReference.objects.all().delete()
-        used = []
-        for row in rows:
-            for position, ref in enumerate(row["references"]):
-                reference, _ = models.Reference.objects.update_or_create(
-                    url=ref["url"], defaults=_fields(ref, "title", "publisher")
-                )
-                used.append(reference.pk)
-                models.MechanismReference.objects.create(
-                    mechanism=mechanisms[row["slug"]],
-                    reference=reference,
-                    position=position,
-                )
-        self.stale.append(models.Reference.objects.exclude(pk__in=used))
+        models.MechanismReference.objects.bulk_create(
+            models.MechanismReference(
+                mechanism=mechanisms[row["slug"]],
+                reference=references[ref["url"]],
+                position=position,
+            )
+            for row in rows
+            for position, ref in enumerate(row["references"])
+        )
         return mechanisms
+
+    def write_glossary_and_guides(self, references):
+        terms = self.upsert(
+            models.GlossaryTerm,
+            self.dataset["glossary term"],
+            **_getters("term", "definition"),
+        )
+        rows = self.dataset["glossary term"]
+        self.replace_links(
+            models.GlossaryTerm.see_also.through,
+            [(terms[r["slug"]].pk, terms[s].pk) for r in rows for s in r["see_also"]],
+        )
+        self.replace_links(
+            models.GlossaryTerm.references.through,
+            [
+                (terms[r["slug"]].pk, references[ref["url"]].pk)
+                for r in rows
+                for ref in r["references"]
+            ],
+        )
+        guides = self.upsert(
+            models.Guide, self.dataset["guide"], **_getters("title", "summary", "body")
+        )
+        self.replace_links(
+            models.Guide.references.through,
+            [
+                (guides[r["slug"]].pk, references[ref["url"]].pk)
+                for r in self.dataset["guide"]
+                for ref in r["references"]
+            ],
+        )
 
     def write_diseases(self):
         rows = self.dataset["disease"]
@@ -758,10 +896,14 @@ class _Writer:
             for row in rows
             for synonym in row["synonyms"]
         )
-        for row in rows:
-            diseases[row["slug"]].parents.set(
-                [diseases[slug] for slug in row["parents"]]
-            )
+        self.replace_links(
+            models.Disease.parents.through,
+            [
+                (diseases[row["slug"]].pk, diseases[slug].pk)
+                for row in rows
+                for slug in row["parents"]
+            ],
+        )
         return diseases
 
     def write_products(self, lookups):
@@ -799,60 +941,89 @@ class _Writer:
             models.HolderChange,
         ):
             model.objects.all().delete()
+        aliases, links, indications, events, changes = [], [], [], [], []
         for row in rows:
-            self.write_children(products[row["slug"]], row, lookups)
+            product = products[row["slug"]]
+            aliases += [
+                models.ProductAlias(
+                    product=product, **_fields(a, "name", "kind", "region")
+                )
+                for a in row["aliases"]
+            ]
+            links += [
+                models.ProductMechanism(
+                    product=product,
+                    mechanism=lookups["mechanism"][slug],
+                    is_primary=position == 0,
+                    position=position,
+                )
+                for position, slug in enumerate(row["mechanisms"])
+            ]
+            indications += [
+                models.Indication(
+                    product=product,
+                    disease=lookups["disease"][indication["disease"]],
+                    position=position,
+                    **_fields(indication, "key", "population", "line_of_therapy"),
+                )
+                for position, indication in enumerate(row["indications"])
+            ]
+            events += [
+                models.RegulatoryEvent(
+                    product=product,
+                    agency=lookups["agency"][event["agency"]],
+                    position=position,
+                    **_fields(event, *EVENT_FIELDS),
+                )
+                for position, event in enumerate(row["events"])
+            ]
+            changes += [
+                models.HolderChange(
+                    product=product,
+                    position=position,
+                    from_company=lookups["company"][change["from"]],
+                    to_company=lookups["company"][change["to"]],
+                    **_fields(change, "date", "date_precision", "source_url"),
+                )
+                for position, change in enumerate(row["holder_changes"])
+            ]
+        for model, objects in (
+            (models.ProductAlias, aliases),
+            (models.ProductMechanism, links),
+            (models.Indication, indications),
+            (models.RegulatoryEvent, events),
+            (models.HolderChange, changes),
+        ):
+            model.objects.bulk_create(objects, batch_size=500)
+        self.link_events_to_indications(rows, products)
 
-    def write_children(self, product, row, lookups):
-        models.ProductAlias.objects.bulk_create(
-            models.ProductAlias(
-                product=product, **_fields(alias, "name", "kind", "region")
+    def link_events_to_indications(self, rows, products):
+        # bulk_create set the primary keys, but look them up by natural key
+        # so the links never depend on the order rows came back in.
+        indication_ids = {
+            (product_id, key): pk
+            for pk, product_id, key in models.Indication.objects.values_list(
+                "pk", "product_id", "key"
             )
-            for alias in row["aliases"]
-        )
-        models.ProductMechanism.objects.bulk_create(
-            models.ProductMechanism(
-                product=product,
-                mechanism=lookups["mechanism"][slug],
-                is_primary=position == 0,
-                position=position,
+        }
+        event_ids = {
+            (product_id, position): pk
+            for pk, product_id, position in models.RegulatoryEvent.objects.values_list(
+                "pk", "product_id", "position"
             )
-            for position, slug in enumerate(row["mechanisms"])
-        )
-        indications = {}
-        for position, indication in enumerate(row["indications"]):
-            indications[indication["key"]] = models.Indication.objects.create(
-                product=product,
-                disease=lookups["disease"][indication["disease"]],
-                position=position,
-                **_fields(indication, "key", "population", "line_of_therapy"),
-            )
-        for position, event in enumerate(row["events"]):
-            created = models.RegulatoryEvent.objects.create(
-                product=product,
-                agency=lookups["agency"][event["agency"]],
-                position=position,
-                **_fields(
-                    event,
-                    "event_type",
-                    "date",
-                    "date_precision",
-                    "pathway",
-                    "source_url",
-                    "note",
-                    "unverified",
-                ),
-            )
-            created.indications.set([indications[key] for key in event["indications"]])
-        models.HolderChange.objects.bulk_create(
-            models.HolderChange(
-                product=product,
-                position=position,
-                from_company=lookups["company"][change["from"]],
-                to_company=lookups["company"][change["to"]],
-                **_fields(change, "date", "date_precision", "source_url"),
-            )
-            for position, change in enumerate(row["holder_changes"])
-        )
+        }
+        pairs = []
+        for row in rows:
+            product_id = products[row["slug"]].pk
+            for position, event in enumerate(row["events"]):
+                for key in event["indications"]:
+                    pairs.append(
+                        (
+                            event_ids[product_id, position],
+                            indication_ids[product_id, key],
+                        )
+                    )
+        self.replace_links(models.RegulatoryEvent.indications.through, pairs)
 
 
 def _getters(*names):

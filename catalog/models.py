@@ -65,6 +65,9 @@ class Company(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("catalog:sponsor-detail", args=[self.slug])
+
     def natural_key(self):
         return (self.slug,)
 
@@ -84,6 +87,9 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.short_name
+
+    def get_absolute_url(self):
+        return reverse("catalog:agency-detail", args=[self.slug])
 
     def natural_key(self):
         return (self.slug,)
@@ -127,6 +133,9 @@ class Target(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:target-detail", args=[self.slug])
 
     def natural_key(self):
         return (self.slug,)
@@ -543,17 +552,41 @@ class Product(models.Model):
         )
 
     @property
-    def indication_decisions(self):
-        """Each indication with every agency's latest decision about it."""
-        rows = []
-        for indication in self.indications.all():
-            decisions = [
-                status.latest_by_indication[indication.pk]
-                for status in self.agency_statuses
-                if indication.pk in status.latest_by_indication
-            ]
-            rows.append((indication, decisions))
-        return rows
+    def decision_matrix(self):
+        """Indications × agencies: the latest decision in each cell, or None.
+
+        Returns (agencies, rows), each row an (indication, [event | None])
+        pair in the agencies' order.
+        """
+        statuses = self.agency_statuses
+        rows = [
+            (
+                indication,
+                [status.latest_by_indication.get(indication.pk) for status in statuses],
+            )
+            for indication in self.indications.all()
+        ]
+        return [status.agency for status in statuses], rows
+
+    def related(self, limit=6):
+        """Other products with the same target, a shared disease or mechanism,
+        those sharing the most diseases first."""
+        disease_ids = [indication.disease_id for indication in self.indications.all()]
+        mechanism_ids = [link.mechanism_id for link in self.product_mechanisms.all()]
+        shared = Q(indications__disease_id__in=disease_ids)
+        related = Q(mechanisms__in=mechanism_ids) | shared
+        if self.target_id:
+            related |= Q(target_id=self.target_id)
+        candidates = (
+            Product.objects.filter(related)
+            .exclude(pk=self.pk)
+            .annotate(shared=models.Count("indications", filter=shared, distinct=True))
+            .order_by("-shared", "brand_name")
+            .values_list("pk", flat=True)[:limit]
+        )
+        ids = list(candidates)
+        found = {p.pk: p for p in Product.objects.filter(pk__in=ids).for_listing()}
+        return [found[pk] for pk in ids]
 
     @property
     def first_authorisation(self):
@@ -816,6 +849,60 @@ class HolderChange(DatedFact):
 
     def __str__(self):
         return f"{self.product}: {self.from_company} → {self.to_company}"
+
+
+class GlossaryTerm(models.Model):
+    slug = models.SlugField(unique=True)
+    term = models.CharField(max_length=200)
+    definition = models.TextField(help_text="Markdown; rendered through a sanitizer.")
+    see_also = models.ManyToManyField("self", symmetrical=False, blank=True)
+    references = models.ManyToManyField(
+        Reference, blank=True, related_name="glossary_terms"
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ("term",)
+
+    def __str__(self):
+        return self.term
+
+    def get_absolute_url(self):
+        return f"{reverse('catalog:glossary')}#{self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def definition_html(self):
+        return render_markdown(self.definition)
+
+
+class Guide(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=300)
+    body = models.TextField(help_text="Markdown; rendered through a sanitizer.")
+    references = models.ManyToManyField(Reference, blank=True, related_name="guides")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ("title",)
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("catalog:guide-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def body_html(self):
+        return render_markdown(self.body)
 
 
 class DatasetVersion(models.Model):

@@ -23,6 +23,20 @@ urlpatterns = [
     path("diseases/", views.disease_list, name="disease-list"),
     path("diseases/<slug:slug>/", views.disease_detail, name="disease-detail"),
     path("cell-sources/", views.CellSourceListView.as_view(), name="cell-source-list"),
+    path("agencies/", views.AgencyListView.as_view(), name="agency-list"),
+    path("agencies/<slug:slug>/", views.agency_detail, name="agency-detail"),
+    path("sponsors/", views.SponsorListView.as_view(), name="sponsor-list"),
+    path("sponsors/<slug:slug>/", views.sponsor_detail, name="sponsor-detail"),
+    path("targets/", views.TargetListView.as_view(), name="target-list"),
+    path(
+        "targets/<slug:slug>/", views.TargetDetailView.as_view(), name="target-detail"
+    ),
+    path("compare/", views.compare, name="compare"),
+    # Explainers
+    path("glossary/", views.glossary, name="glossary"),
+    path("guides/<slug:slug>/", views.GuideDetailView.as_view(), name="guide-detail"),
+    # About the data
+    path("about/data/", views.methodology, name="methodology"),
     path(
         "cell-sources/<slug:slug>/",
         views.CellSourceDetailView.as_view(),

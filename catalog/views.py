@@ -1,21 +1,27 @@
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from catalog.choices import Modality
+from catalog.compare import CompareSelection
 from catalog.filters import DEFAULT_SORT, SORTS, ProductFilter
 from catalog.models import (
     Agency,
     CellSource,
+    Company,
     Disease,
+    GlossaryTerm,
+    Guide,
     Indication,
     Mechanism,
     Product,
     Reference,
     RegulatoryEvent,
+    Target,
 )
 from catalog.search import run_search
+from catalog.stats import DatasetStats
 
 PRODUCTS_PER_PAGE = 20
 RECENT_DECISIONS = 6
@@ -136,3 +142,75 @@ class CellSourceDetailView(DetailView):
     def get_context_data(self, **kwargs):
         products = self.object.products.for_listing()
         return super().get_context_data(products=products, **kwargs)
+
+
+class AgencyListView(ListView):
+    queryset = Agency.objects.annotate(
+        product_count=Count("statuses", distinct=True)
+    ).filter(product_count__gt=0)
+
+
+def agency_detail(request, slug):
+    agency = get_object_or_404(Agency, slug=slug)
+    context = {
+        "agency": agency,
+        "decisions": agency.events.select_related("product").order_by(
+            "-date", "position"
+        ),
+        "products": Product.objects.filter(statuses__agency=agency).for_listing(),
+        "status_counts": agency.statuses.values_list("status").annotate(n=Count("pk")),
+    }
+    return render(request, "catalog/agency_detail.html", context)
+
+
+class SponsorListView(ListView):
+    queryset = Company.objects.annotate(product_count=Count("products")).filter(
+        product_count__gt=0
+    )
+    template_name = "catalog/sponsor_list.html"
+
+
+def sponsor_detail(request, slug):
+    company = get_object_or_404(
+        Company.objects.select_related("parent").prefetch_related("subsidiaries"),
+        slug=slug,
+    )
+    products = Product.objects.filter(
+        Q(sponsor=company) | Q(sponsor__parent=company)
+    ).for_listing()
+    context = {"company": company, "products": products}
+    return render(request, "catalog/sponsor_detail.html", context)
+
+
+class TargetListView(ListView):
+    queryset = Target.objects.annotate(product_count=Count("products"))
+
+
+class TargetDetailView(DetailView):
+    queryset = Target.objects.all()
+
+    def get_context_data(self, **kwargs):
+        products = self.object.products.for_listing()
+        return super().get_context_data(products=products, **kwargs)
+
+
+def compare(request):
+    selection = CompareSelection.from_query(request.GET.getlist("products"))
+    context = {
+        "selection": selection,
+        "choices": Product.objects.only("slug", "brand_name", "nonproprietary_name"),
+    }
+    return render(request, "catalog/compare.html", context)
+
+
+def methodology(request):
+    return render(request, "catalog/methodology.html", {"stats": DatasetStats()})
+
+
+def glossary(request):
+    terms = GlossaryTerm.objects.prefetch_related("see_also", "references")
+    return render(request, "catalog/glossary.html", {"terms": terms})
+
+
+class GuideDetailView(DetailView):
+    queryset = Guide.objects.prefetch_related("references")

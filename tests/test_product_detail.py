@@ -11,6 +11,7 @@ from tests.conftest import (
     make_event,
     make_indication,
     make_many_products,
+    make_mechanism,
     make_product,
 )
 
@@ -58,7 +59,11 @@ def test_it_shows_each_decision_with_its_date_and_source(client, product):
     assertContains(
         response, '<time datetime="2022-05-27">27 May 2022</time>', html=True
     )
-    assertContains(response, "<strong>Accelerated approval</strong>", html=True)
+    assertContains(
+        response,
+        '<strong><abbr title="U.S. Food and Drug Administration">FDA</abbr>: Accelerated approval</strong>',
+        html=True,
+    )
     assertContains(response, 'href="https://www.fda.gov/kymriah-fl"')
     assertContains(
         response,
@@ -83,16 +88,57 @@ def test_it_shows_aliases_mechanism_source_and_sponsor(client, product):
     assertContains(response, "Acme Cells")
 
 
-def test_each_indication_shows_every_agencys_latest_decision(client, product):
+def test_the_matrix_shows_each_agencys_latest_decision_per_indication(client, product):
     ec = make_agency(slug="ec", short_name="EC/EMA", name="European Commission")
     indication = product.indications.get()
-    make_event(product, [indication], agency=ec, event_type="conditional-approval")
-    response = client.get("/products/tisagenlecleucel/")
-    decisions = (
-        response.content.decode().split('<ul class="decisions"')[1].split("</ul>")[0]
+    make_event(
+        product,
+        [indication],
+        agency=ec,
+        event_type="conditional-approval",
+        date=datetime.date(2023, 2, 1),
     )
-    assert "EC/EMA" in decisions and "FDA" in decisions
-    assert "Conditional approval" in decisions and "Accelerated approval" in decisions
+    other = make_indication(
+        product, make_disease(slug="mcl", name="Mantle cell lymphoma")
+    )
+    make_event(
+        product,
+        [other],
+        agency=ec,
+        event_type="refusal",
+        date=datetime.date(2024, 2, 1),
+    )
+    response = client.get("/products/tisagenlecleucel/")
+    matrix = (
+        response.content.decode()
+        .split('<table class="matrix">')[1]
+        .split("</table>")[0]
+    )
+    assert matrix.index(">FDA<") < matrix.index(">EC/EMA<")  # first decided first
+    rows = matrix.split("<tr>")[2:]
+    assert "Accelerated approval" in rows[0] and "Conditional approval" in rows[0]
+    assert "No decision" in rows[1] and "Refused" in rows[1]
+
+
+def test_related_products_share_a_target_disease_or_mechanism(client, product):
+    sibling = make_product(slug="sibling-cel", brand_name="Siblingcel")
+    make_indication(sibling, product.indications.get().disease)
+    stranger = make_product(
+        slug="stranger-cel",
+        brand_name="Strangercel",
+        mechanism=make_mechanism(slug="other", name="Other"),
+    )
+    stranger.product_mechanisms.exclude(mechanism__slug="other").delete()
+    response = client.get("/products/tisagenlecleucel/")
+    related = response.content.decode().split('id="related-heading"')[1]
+    assert "Siblingcel" in related and "Strangercel" not in related
+
+
+def test_it_links_to_compare_this_product(client, product):
+    assertContains(
+        client.get("/products/tisagenlecleucel/"),
+        'href="/compare/?products=tisagenlecleucel"',
+    )
 
 
 def test_it_shows_dated_changes_of_licence_holder(client, product):

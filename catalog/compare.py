@@ -1,0 +1,69 @@
+"""Which products a visitor asked to compare, read from the query string."""
+
+import re
+from dataclasses import dataclass, field
+
+from catalog.models import Product
+
+MIN_PRODUCTS = 2
+MAX_PRODUCTS = 4
+SLUG = re.compile(r"^[-a-z0-9]{1,50}$")
+
+
+@dataclass
+class CompareSelection:
+    products: list = field(default_factory=list)
+    messages: list = field(default_factory=list)
+
+    @classmethod
+    def from_query(cls, values):
+        """Slugs may come comma-separated or repeated; junk becomes a message."""
+        slugs = []
+        for value in values:
+            slugs += [part.strip() for part in value.split(",") if part.strip()]
+        slugs = list(dict.fromkeys(slugs))
+        selection = cls()
+        valid = [slug for slug in slugs if SLUG.match(slug)]
+        found = {p.slug: p for p in Product.objects.filter(slug__in=valid).for_detail()}
+        for slug in slugs:
+            if slug not in found:
+                shown = slug if len(slug) <= 50 else slug[:50] + "…"
+                selection.messages.append(f"“{shown}” is not a product in the catalog.")
+        products = [found[slug] for slug in slugs if slug in found]
+        if len(products) > MAX_PRODUCTS:
+            selection.messages.append(
+                f"Up to {MAX_PRODUCTS} products can be compared; "
+                f"showing the first {MAX_PRODUCTS}."
+            )
+            products = products[:MAX_PRODUCTS]
+        selection.products = products
+        return selection
+
+    @property
+    def ready(self):
+        return len(self.products) >= MIN_PRODUCTS
+
+    @property
+    def slugs(self):
+        return [product.slug for product in self.products]
+
+    @property
+    def agencies(self):
+        """Every agency that decided on any of the products, in a stable order."""
+        seen = {}
+        for product in self.products:
+            for status in product.agency_statuses:
+                seen.setdefault(status.agency.slug, status.agency)
+        return sorted(seen.values(), key=lambda agency: agency.short_name)
+
+    @property
+    def status_rows(self):
+        """Per agency, each product's status there (or None)."""
+        rows = []
+        for agency in self.agencies:
+            cells = []
+            for product in self.products:
+                by_agency = {s.agency.slug: s for s in product.agency_statuses}
+                cells.append(by_agency.get(agency.slug))
+            rows.append((agency, cells))
+        return rows
