@@ -68,34 +68,37 @@ def test_a_guide_renders_with_references(client):
 
 
 def write_glossary(folder, body):
-    (folder / "glossary.yaml").write_text(body)
+    """Add terms to the copy's glossary (the real guide links to its terms)."""
+    path = folder / "glossary.yaml"
+    existing = path.read_text() if path.exists() else ""
+    path.write_text(existing.rstrip("\n") + "\n" + body if existing else body)
 
 
 def test_seed_loads_glossary_and_guides(fixtures_copy):
     write_glossary(
         fixtures_copy,
-        "- slug: apheresis\n  term: Apheresis\n  definition: Blood is separated.\n",
+        "- slug: test-apheresis\n  term: Test apheresis\n  definition: Blood is separated.\n",
     )
     (fixtures_copy / "guides").mkdir(exist_ok=True)
     (fixtures_copy / "guides" / "basics.md").write_text(
         "---\nslug: basics\ntitle: Basics\nsummary: The basics.\n---\n"
-        "## Start\n\nRead about [apheresis](glossary:apheresis) and [Kymriah](product:tisagenlecleucel).\n"
+        "## Start\n\nRead about [apheresis](glossary:test-apheresis) and [Kymriah](product:tisagenlecleucel).\n"
     )
     call_command("seed", fixtures=str(fixtures_copy), verbosity=0)
-    assert "glossary:apheresis" in Guide.objects.get(slug="basics").body
-    assert GlossaryTerm.objects.filter(slug="apheresis").exists()
+    assert "glossary:test-apheresis" in Guide.objects.get(slug="basics").body
+    assert GlossaryTerm.objects.filter(slug="test-apheresis").exists()
 
 
 def test_seed_refuses_a_link_to_something_that_does_not_exist(fixtures_copy, capsys):
     write_glossary(
         fixtures_copy,
-        "- slug: apheresis\n  term: Apheresis\n  definition: See [x](product:no-such-product).\n",
+        "- slug: test-term\n  term: Test term\n  definition: See [x](product:no-such-product).\n",
     )
     with pytest.raises(CommandError):
         call_command("seed", fixtures=str(fixtures_copy), verbosity=0)
     err = capsys.readouterr().err
     assert (
-        "fixtures/glossary.yaml, glossary term 'apheresis': link to unknown product 'no-such-product'"
+        "fixtures/glossary.yaml, glossary term 'test-term': link to unknown product 'no-such-product'"
         in err
     )
 
