@@ -62,12 +62,20 @@ def test_a_dry_run_validates_without_writing(capsys):
 
 
 def test_a_product_removed_from_the_fixtures_leaves_the_database(fixtures_copy):
+    # A product no prose links to: removing a linked one is refused (see below).
     seed_from(fixtures_copy)
     kept_pk = Product.objects.get(slug="axicabtagene-ciloleucel").pk
-    (fixtures_copy / PRODUCT).unlink()
+    (fixtures_copy / "products/hpc-cord-blood-bloodworks.yaml").unlink()
     seed_from(fixtures_copy)
-    assert not Product.objects.filter(slug="tisagenlecleucel").exists()
+    assert not Product.objects.filter(slug="hpc-cord-blood-bloodworks").exists()
     assert Product.objects.get(slug="axicabtagene-ciloleucel").pk == kept_pk
+
+
+def test_removing_a_product_that_prose_links_to_is_refused(fixtures_copy, capsys):
+    (fixtures_copy / PRODUCT).unlink()
+    with pytest.raises(CommandError):
+        seed_from(fixtures_copy)
+    assert "link to unknown product 'tisagenlecleucel'" in capsys.readouterr().err
 
 
 def _first_event(data):
