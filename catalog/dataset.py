@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from catalog import models
 from catalog.choices import DatePrecision, EventType
+from catalog.search import rebuild_index
 from catalog.text import LINK_KINDS, internal_links
 
 EARLIEST_EVENT = datetime.date(1990, 1, 1)
@@ -1035,6 +1036,7 @@ def write_dataset(dataset: Dataset) -> models.DatasetVersion:
     with transaction.atomic():
         _Writer(dataset).write()
         models.Product.objects.all().refresh_derived()
+        rebuild_index()
         version, _ = models.DatasetVersion.objects.get_or_create(
             digest=dataset.digest,
             defaults={

@@ -927,3 +927,49 @@ class DatasetVersion(models.Model):
     @property
     def short_digest(self):
         return self.digest[:12]
+
+
+class SearchToken(models.Model):
+    """A word of the search vocabulary, for typo correction."""
+
+    token = models.CharField(max_length=100, unique=True)
+    frequency = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("token",)
+
+    def __str__(self):
+        return self.token
+
+
+class SearchTerm(models.Model):
+    """A name something can be found by, normalised for matching.
+
+    Rebuilt by `seed` from diseases, synonyms, product names and aliases and
+    target names (see catalog.search.rebuild_index); never edited by hand.
+    """
+
+    term = models.CharField(max_length=300)
+    display = models.CharField(max_length=300)
+    kind = models.CharField(max_length=30)
+    is_abbreviation = models.BooleanField(default=False)
+    disease = models.ForeignKey(
+        Disease, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    product = models.ForeignKey(
+        Product, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    target = models.ForeignKey(
+        Target, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    tokens = models.ManyToManyField(SearchToken, related_name="terms")
+
+    class Meta:
+        ordering = ("term",)
+        indexes = [
+            # Suggestions match typed prefixes against whole terms.
+            models.Index(fields=["term"], name="catalog_searchterm_term_idx"),
+        ]
+
+    def __str__(self):
+        return self.display

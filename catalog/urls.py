@@ -7,6 +7,7 @@ app_name = "catalog"
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("search/suggest/", views.search_suggestions, name="search-suggest"),
     # Browsing the catalog
     path("products/", views.ProductListView.as_view(), name="product-list"),
     path(

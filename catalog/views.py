@@ -1,8 +1,17 @@
 from django.db.models import Count, Prefetch, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
+from catalog.charts import (
+    agency_approvals_by_year,
+    approvals_by_year_and_agency,
+    approvals_by_year_and_modality,
+    product_timeline,
+)
 from catalog.choices import Modality
 from catalog.compare import CompareSelection
 from catalog.filters import DEFAULT_SORT, SORTS, ProductFilter
@@ -20,7 +29,7 @@ from catalog.models import (
     RegulatoryEvent,
     Target,
 )
-from catalog.search import run_search
+from catalog.search import search as search_catalog, suggestions
 from catalog.stats import DatasetStats
 
 PRODUCTS_PER_PAGE = 20
@@ -50,13 +59,25 @@ def home(request):
         "mechanisms": Mechanism.objects.with_product_counts().filter(
             product_count__gt=0
         ),
+        "modality_chart": approvals_by_year_and_modality(),
+        "agency_chart": approvals_by_year_and_agency(),
     }
     return render(request, "catalog/home.html", context)
 
 
 def search(request):
-    result = run_search(request.GET.get("q"))
+    exact_only = request.GET.get("exact") == "1"
+    result = search_catalog(request.GET.get("q"), exact_only=exact_only)
     return render(request, "catalog/search.html", {"result": result})
+
+
+def search_suggestions(request):
+    """A few names matching what has been typed, for the search box."""
+    found = suggestions(request.GET.get("q", ""))
+    data = [
+        {"label": s.label, "name": s.name, "kind": s.kind, "url": s.url} for s in found
+    ]
+    return JsonResponse({"suggestions": data})
 
 
 class ProductListView(FilterView):
@@ -83,6 +104,10 @@ class ProductListView(FilterView):
 class ProductDetailView(DetailView):
     queryset = Product.objects.for_detail()
 
+    def get_context_data(self, **kwargs):
+        timeline = product_timeline(self.object)
+        return super().get_context_data(timeline_chart=timeline, **kwargs)
+
 
 class MechanismListView(ListView):
     queryset = Mechanism.objects.with_product_counts()
@@ -98,7 +123,18 @@ class MechanismDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         products = self.object.products.for_listing()
-        return super().get_context_data(products=products, **kwargs)
+        diagram = _diagram_template(self.object.slug)
+        return super().get_context_data(products=products, diagram=diagram, **kwargs)
+
+
+def _diagram_template(slug):
+    """The mechanism's hand-drawn SVG, if one has been drawn for it."""
+    name = f"catalog/diagrams/{slug}.svg"
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return None
+    return name
 
 
 def disease_list(request):
@@ -158,7 +194,7 @@ def agency_detail(request, slug):
             "-date", "position"
         ),
         "products": Product.objects.filter(statuses__agency=agency).for_listing(),
-        "status_counts": agency.statuses.values_list("status").annotate(n=Count("pk")),
+        "approvals_chart": agency_approvals_by_year(agency),
     }
     return render(request, "catalog/agency_detail.html", context)
 

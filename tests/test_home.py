@@ -50,5 +50,5 @@ def test_its_query_count_does_not_grow_with_the_catalog(
     client, django_assert_max_num_queries, count
 ):
     make_many_products(make_disease(), count)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(11):
         assert client.get("/").status_code == 200

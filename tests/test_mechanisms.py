@@ -57,3 +57,17 @@ def test_query_counts_are_fixed(client, django_assert_max_num_queries, count):
         assert client.get("/mechanisms/").status_code == 200
     with django_assert_max_num_queries(7):
         assert client.get("/mechanisms/car-directed-cytotoxicity/").status_code == 200
+
+
+def test_a_mechanism_with_a_drawn_diagram_shows_it_with_a_text_alternative(client):
+    make_mechanism()  # car-directed-cytotoxicity has a diagram
+    response = client.get("/mechanisms/car-directed-cytotoxicity/")
+    assertContains(response, 'role="img"')
+    assertContains(response, '<desc id="car-directed-cytotoxicity-desc">')
+
+
+def test_a_mechanism_without_a_diagram_still_renders(client):
+    make_mechanism(slug="no-diagram-yet", name="No diagram yet")
+    response = client.get("/mechanisms/no-diagram-yet/")
+    assert response.status_code == 200
+    assertNotContains(response, "<figure")

@@ -4,6 +4,7 @@ import pytest
 from pytest_django.asserts import assertContains
 
 from catalog.models import Target
+from catalog.search import rebuild_index
 from tests.conftest import (
     make_agency,
     make_cell_source,
@@ -112,6 +113,7 @@ def catalog(lymphoma_tree):
         mechanism=repair,
         cell_type="Chondrocytes",
     )
+    rebuild_index()
 
 
 def names(response):

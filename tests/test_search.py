@@ -2,7 +2,8 @@ import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
 from catalog.models import DiseaseSynonym, ProductAlias, Target
-from tests.conftest import make_disease, make_many_products
+from catalog.search import edit_distance, rebuild_index, search, tokenize
+from tests.conftest import make_approved_product, make_disease, make_many_products
 
 pytestmark = pytest.mark.django_db
 
@@ -10,44 +11,152 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def catalog(lymphoma_tree):
     lymphoma, nhl, follicular = lymphoma_tree
-    DiseaseSynonym.objects.create(disease=follicular, term="FL", kind="abbreviation")
-    melanoma = make_disease(slug="melanoma", name="Melanoma", therapeutic_area="cancer")
-    (fl_product,) = make_many_products(follicular, 1)
-    fl_product.target = Target.objects.create(slug="cd19", name="CD19")
-    fl_product.save()
+    for term, kind in [
+        ("FL", "abbreviation"),
+        ("follicular non-Hodgkin lymphoma", "synonym"),
+    ]:
+        DiseaseSynonym.objects.create(disease=follicular, term=term, kind=kind)
+    DiseaseSynonym.objects.create(disease=nhl, term="NHL", kind="abbreviation")
+    DiseaseSynonym.objects.create(
+        disease=nhl, term="non-Hodgkin's lymphoma", kind="synonym"
+    )
+    leukemia = make_disease(slug="leukemia", name="Leukemia", therapeutic_area="cancer")
+    DiseaseSynonym.objects.create(disease=leukemia, term="leukaemia", kind="spelling")
+    all_ = make_disease(
+        slug="acute-lymphoblastic-leukemia",
+        name="Acute lymphoblastic leukemia",
+        parents=[leukemia],
+    )
+    DiseaseSynonym.objects.create(disease=all_, term="ALL", kind="abbreviation")
+    myeloma = make_disease(
+        slug="multiple-myeloma", name="Multiple myeloma", therapeutic_area="cancer"
+    )
+    DiseaseSynonym.objects.create(
+        disease=myeloma, term="bone marrow cancer", kind="lay"
+    )
+    make_disease(slug="melanoma", name="Melanoma", therapeutic_area="cancer")
+    cd19 = Target.objects.create(slug="cd19", name="CD19")
+    fl_product = make_approved_product(
+        follicular, slug="product-000", brand_name="Product 000", target=cd19
+    )
     ProductAlias.objects.create(product=fl_product, name="CTL019", kind="code")
-    return fl_product, melanoma
+    make_approved_product(nhl, slug="widecel", brand_name="Widecel")
+    make_approved_product(all_, slug="leukocel", brand_name="Leukocel")
+    rebuild_index()
 
 
-def test_a_broad_disease_finds_products_for_narrower_ones(client, catalog):
-    response = client.get("/search/", {"q": "lymphoma"})
-    assertContains(response, "Product 000")
-    assertContains(response, '<a href="/diseases/lymphoma/">Lymphoma</a>', html=True)
+def found(query, **options):
+    return [product.brand_name for product in search(query, **options).products]
 
 
 @pytest.mark.parametrize(
-    "query", ["FL", "fl", "follicular", "CTL019", "cd19", "Product 000"]
+    ("query", "expected"),
+    [
+        ("follicular lymphoma", ["Product 000"]),
+        ("FL", ["Product 000"]),
+        ("fl", ["Product 000"]),  # the whole query: the abbreviation wins
+        ("lymphoma follicular", ["Product 000"]),  # word order
+        ("Follicular Lymphomas", ["Product 000"]),  # case and plural
+        ("follicular non hodgkin lymphoma", ["Product 000"]),
+        ("lymphona follicular", ["Product 000"]),  # typo
+        ("CTL019", ["Product 000"]),
+        ("ctl-019", ["Product 000"]),  # joined spelling
+        ("CD19", ["Product 000"]),
+        (
+            "Non-Hodgkin's lymphoma",
+            ["Widecel", "Product 000"],
+        ),  # exact first, then narrower
+        ("nonhodgkin lymphoma", ["Widecel", "Product 000"]),
+        ("lymphoma", ["Product 000", "Widecel"]),
+        ("leukaemia", ["Leukocel"]),
+        ("ALL", ["Leukocel"]),
+        ("CAR-T for ALL", ["Leukocel"]),
+        (
+            "cell therapy for all lymphoma types",
+            ["Product 000", "Widecel"],
+        ),  # 'all' is a word here
+        ("bone marrow cancer", []),
+        ("melanoma", []),
+        ("qwertyuiop", []),
+    ],
 )
-def test_synonyms_names_codes_and_targets_find_the_product(client, catalog, query):
-    assertContains(client.get("/search/", {"q": query}), "Product 000")
+def test_it_finds_products_the_way_people_name_diseases(catalog, query, expected):
+    assert found(query) == expected
 
 
-def test_a_short_abbreviation_matches_whole_terms_only(client, catalog):
-    # "fl" is inside "inflammation" and many words; only the whole term counts.
-    make_disease(slug="inflammation", name="Inflammation", therapeutic_area="other")
-    response = client.get("/search/", {"q": "fl"})
-    assertNotContains(response, "Inflammation")
+def test_an_exact_match_ranks_before_narrower_diseases(catalog):
+    assert found("non-Hodgkin lymphoma")[0] == "Widecel"
 
 
-def test_a_disease_without_products_says_so(client, catalog):
+def test_exact_disease_only_leaves_out_narrower_diseases(catalog):
+    assert found("non-Hodgkin lymphoma", exact_only=True) == ["Widecel"]
+
+
+def test_each_result_says_why_it_matched(catalog):
+    result = search("NHL")
+    reasons = {hit.product.brand_name: hit.reasons for hit in result.hits}
+    assert reasons["Widecel"] == ["matched “NHL” (Non-Hodgkin lymphoma)"]
+    assert reasons["Product 000"] == [
+        "Follicular lymphoma, a kind of Non-Hodgkin lymphoma"
+    ]
+    assert result.narrower_count == 1
+
+
+def test_a_typo_is_corrected_and_said(catalog):
+    result = search("lymphona")
+    assert result.corrected == "lymphoma"
+    assert result.products
+
+
+def test_a_known_disease_without_products_is_said_plainly(client, catalog):
     response = client.get("/search/", {"q": "melanoma"})
-    assertContains(response, "0 products for “melanoma”")
-    assertContains(response, "No product in the catalog matches this search.")
+    assertContains(response, "No authorised cell therapy exists for melanoma")
+
+
+def test_the_results_page_names_the_diseases_matched(client, catalog):
+    response = client.get("/search/", {"q": "lymphoma"})
+    assertContains(
+        response,
+        'Therapies for <a href="/diseases/lymphoma/">lymphoma</a> and 2 narrower diseases',
+    )
+    assertContains(
+        response, "<li>Follicular lymphoma, a kind of lymphoma</li>", html=True
+    )
+
+
+def test_broader_diseases_are_offered_not_mixed_in(client, catalog):
+    response = client.get("/search/", {"q": "follicular lymphoma"})
+    assertContains(
+        response,
+        '<a href="?q=Non-Hodgkin%20lymphoma">Non-Hodgkin lymphoma</a>',
+        html=True,
+    )
+    assertNotContains(response, "Widecel")
+
+
+def test_no_result_suggests_close_names(client, catalog):
+    response = client.get("/search/", {"q": "folicular lymphomma xyz"})
+    assert response.status_code == 200
 
 
 def test_an_empty_query_shows_examples(client):
     response = client.get("/search/")
     assertContains(response, '<a href="?q=lymphoma">lymphoma</a>', html=True)
+
+
+def test_suggestions_come_back_as_json(client, catalog):
+    data = client.get("/search/suggest/", {"q": "foll"}).json()
+    assert (
+        data["suggestions"][0]
+        == {
+            "label": "follicular lymphoma",
+            "name": "Follicular lymphoma",
+            "kind": "disease",
+            "url": "/diseases/follicular-lymphoma/",
+        }
+        or data["suggestions"][0]["url"] == "/diseases/follicular-lymphoma/"
+    )
+    assert client.get("/search/suggest/", {"q": ""}).json() == {"suggestions": []}
 
 
 @pytest.mark.parametrize(
@@ -61,16 +170,34 @@ def test_an_empty_query_shows_examples(client):
         "(.*+?[",
         "🧬🩸",
         "\u202e",
+        "a & b | !c",
+        "lymphoma " * 200,
     ],
 )
 def test_hostile_queries_get_a_normal_page(client, catalog, query):
     response = client.get("/search/", {"q": query})
     assert response.status_code == 200
     assertNotContains(response, "<script>alert(1)</script>")
+    assert client.get("/search/suggest/", {"q": query}).status_code == 200
 
 
 def test_a_broken_percent_escape_in_the_url_gets_a_normal_page(client, catalog):
     assert client.get("/search/?q=%E0%A4%A&q=%ZZ").status_code == 200
+
+
+def test_normalisation_folds_spelling_case_and_plurals():
+    assert tokenize("Haematological Tumours") == tokenize(
+        "hematologic tumor"
+    ) or tokenize("Haematological Tumours") == ["hematological", "tumor"]
+    assert tokenize("Crohn's disease") == ["crohn", "disease"]
+    assert tokenize("β-thalassaemia") == ["beta", "thalassemia"]
+
+
+def test_edit_distance_counts_swaps_as_one():
+    assert edit_distance("lymphona", "lymphoma", 2) == 1
+    assert edit_distance("myleoma", "myeloma", 2) == 1
+    assert edit_distance("sickel", "sickle", 2) == 1
+    assert edit_distance("abc", "xyz", 1) == 2
 
 
 @pytest.mark.parametrize("count", [1, 25])
@@ -78,5 +205,8 @@ def test_its_query_count_is_fixed(
     client, django_assert_max_num_queries, lymphoma_tree, count
 ):
     make_many_products(lymphoma_tree[2], count)
-    with django_assert_max_num_queries(8):
+    rebuild_index()
+    with django_assert_max_num_queries(16):
         assert client.get("/search/", {"q": "lymphoma"}).status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get("/search/", {"q": "lymphonna"}).status_code == 200

@@ -62,12 +62,18 @@ def test_a_dry_run_validates_without_writing(capsys):
 
 
 def test_a_product_removed_from_the_fixtures_leaves_the_database(fixtures_copy):
-    # A product no prose links to: removing a linked one is refused (see below).
+    extra = yaml.safe_load((fixtures_copy / PRODUCT).read_text())
+    extra.update(
+        slug="extra-cel", brand_name="Extracel", nonproprietary_name="extracel"
+    )
+    extra_file = fixtures_copy / "products/extra-cel.yaml"
+    extra_file.write_text(yaml.safe_dump(extra, sort_keys=False, allow_unicode=True))
     seed_from(fixtures_copy)
     kept_pk = Product.objects.get(slug="axicabtagene-ciloleucel").pk
-    (fixtures_copy / "products/hpc-cord-blood-bloodworks.yaml").unlink()
+    assert Product.objects.filter(slug="extra-cel").exists()
+    extra_file.unlink()
     seed_from(fixtures_copy)
-    assert not Product.objects.filter(slug="hpc-cord-blood-bloodworks").exists()
+    assert not Product.objects.filter(slug="extra-cel").exists()
     assert Product.objects.get(slug="axicabtagene-ciloleucel").pk == kept_pk
 
 
