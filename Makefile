@@ -11,7 +11,7 @@ RUN_ENV = DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" DJANGO_ALLOWED_HOSTS=127.0.
 # Tests never need a real secret; TEST_DATABASE_URL adds a PostgreSQL pass.
 TEST_ENV = DJANGO_SECRET_KEY=test-only-not-secret DJANGO_ALLOWED_HOSTS=testserver
 
-.PHONY: install run serve test check lint format clean
+.PHONY: install run serve test check lint format clean bench
 
 install: $(INSTALLED)
 
@@ -56,3 +56,14 @@ format: install
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-shm db.sqlite3-wal
+
+# Search speed on the real data (SQLite and PostgreSQL) and on 10,000
+# synthetic products (PostgreSQL). Uses throwaway databases; prints a table.
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+bench: install
+	@$(BIN)/python bench/search.py header
+	@SQLITE_PATH=$$(mktemp -d)/bench.sqlite3 $(BIN)/python bench/search.py real
+	@$(BIN)/python bench/pg.py recreate celltx_bench_real $(BENCH_PG) && \
+		DATABASE_URL=$(BENCH_PG)/celltx_bench_real $(BIN)/python bench/search.py real
+	@$(BIN)/python bench/pg.py recreate celltx_bench_synthetic $(BENCH_PG) && \
+		DATABASE_URL=$(BENCH_PG)/celltx_bench_synthetic $(BIN)/python bench/search.py synthetic

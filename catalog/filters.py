@@ -7,6 +7,7 @@ request: a visitor following an old or mistyped link still gets a useful page.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import django_filters
@@ -192,6 +193,8 @@ class ProductFilter(django_filters.FilterSet):
         cleaned = QueryDict(mutable=True)
         for name in data:
             values = [value for value in data.getlist(name) if value != ""]
+            if not values:  # empty form fields mean "not given"
+                continue
             if name in NON_FILTER_PARAMS:
                 cleaned.setlist(name, values)
             elif name in self.base_filters:
@@ -206,7 +209,7 @@ class ProductFilter(django_filters.FilterSet):
             return values[-1:]
         if name in ("approved_from", "approved_to"):
             value = values[-1]
-            if value.isdigit() and int(value) in YEAR_RANGE:
+            if re.fullmatch(r"[0-9]{4}", value) and int(value) in YEAR_RANGE:
                 return [value]
             self.warnings.append(f"“{value}” is not a year, so “{label}” was ignored.")
             return []

@@ -26,6 +26,21 @@ from catalog.text import render_markdown
 _NO_DATE = datetime.date.max
 
 
+def display_date(date, precision):
+    """A date as precisely as it is known: '30 August 2017', 'August 2017', '2017'."""
+    if precision == DatePrecision.DAY:
+        return f"{date.day} {date:%B %Y}"
+    if precision == DatePrecision.MONTH:
+        return f"{date:%B %Y}"
+    return f"{date:%Y}"
+
+
+def iso_date(date, precision):
+    """A date for <time datetime>: only the parts that are known."""
+    length = {DatePrecision.DAY: 10, DatePrecision.MONTH: 7}.get(precision, 4)
+    return date.isoformat()[:length]
+
+
 class SlugManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -375,8 +390,14 @@ class ProductQuerySet(SlugQuerySet):
         return self.prefetch_related(Prefetch("events", queryset=events))
 
     def for_listing(self):
-        """What a product card needs: sponsor, source, target and events."""
-        return self.select_related("sponsor", "cell_source", "target").with_events()
+        """What a product card needs: sponsor, source, target and the statuses
+        stored at seed time (cheaper than replaying each product's events)."""
+        statuses = ProductStatus.objects.select_related("agency").order_by(
+            "since", "agency__short_name"
+        )
+        return self.select_related("sponsor", "cell_source", "target").prefetch_related(
+            Prefetch("statuses", queryset=statuses)
+        )
 
     def for_detail(self):
         """Everything the product page shows, in a fixed number of queries."""
@@ -423,7 +444,11 @@ class ProductQuerySet(SlugQuerySet):
             statuses = product.agency_statuses
             rows += [
                 ProductStatus(
-                    product=product, agency=s.agency, status=s.status, since=s.since
+                    product=product,
+                    agency=s.agency,
+                    status=s.status,
+                    since=s.since,
+                    since_precision=s.since_event.date_precision,
                 )
                 for s in statuses
             ]
@@ -624,13 +649,25 @@ class AgencyStatus:
         deciding = min(candidates, key=lambda e: STATUS_RANK.index(e.status))
         self.status = deciding.status
         first = self.first_authorisation
-        self.since = (
-            first.date if self.status.is_authorised and first else deciding.date
-        )
+        self.since_event = first if self.status.is_authorised and first else deciding
+        self.since = self.since_event.date
 
     @property
     def first_authorisation(self):
         return next((event for event in self.events if event.is_authorising), None)
+
+    # The same face as a stored ProductStatus, so one template shows either.
+    @property
+    def state(self):
+        return self.status
+
+    @property
+    def display_since(self):
+        return self.since_event.display_date
+
+    @property
+    def iso_since(self):
+        return self.since_event.iso_date
 
 
 class ProductStatus(models.Model):
@@ -644,6 +681,9 @@ class ProductStatus(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status)
     since = models.DateField()
+    since_precision = models.CharField(
+        max_length=10, choices=DatePrecision, default=DatePrecision.DAY
+    )
 
     class Meta:
         ordering = ("since",)
@@ -657,6 +697,18 @@ class ProductStatus(models.Model):
 
     def __str__(self):
         return f"{self.product} – {self.agency}: {self.get_status_display()}"
+
+    @property
+    def state(self):
+        return Status(self.status)
+
+    @property
+    def display_since(self):
+        return display_date(self.since, self.since_precision)
+
+    @property
+    def iso_since(self):
+        return iso_date(self.since, self.since_precision)
 
 
 class ProductAlias(models.Model):
@@ -761,20 +813,11 @@ class DatedFact(models.Model):
 
     @property
     def display_date(self):
-        """The date as precisely as it is known: '30 August 2017', 'August 2017', '2017'."""
-        if self.date_precision == DatePrecision.DAY:
-            return f"{self.date.day} {self.date:%B %Y}"
-        if self.date_precision == DatePrecision.MONTH:
-            return f"{self.date:%B %Y}"
-        return f"{self.date:%Y}"
+        return display_date(self.date, self.date_precision)
 
     @property
     def iso_date(self):
-        """The date for <time datetime>: only the parts that are known."""
-        length = {DatePrecision.DAY: 10, DatePrecision.MONTH: 7}.get(
-            self.date_precision, 4
-        )
-        return self.date.isoformat()[:length]
+        return iso_date(self.date, self.date_precision)
 
 
 class RegulatoryEvent(DatedFact):

@@ -263,8 +263,12 @@ def typo_candidates(token: str) -> list[tuple[str, int]]:
     from catalog.models import SearchToken
 
     limit = allowed_typos(token)
+    # Typos seldom hit both of the first two letters; the same cheap filter on
+    # both engines keeps their candidates (and so their answers) alike.
     words = SearchToken.objects.annotate(length=Length("token")).filter(
-        length__gte=len(token) - limit, length__lte=len(token) + limit
+        Q(token__startswith=token[0]) | Q(token__regex=f"^.{re.escape(token[1])}"),
+        length__gte=len(token) - limit,
+        length__lte=len(token) + limit,
     )
     if _postgres():
         from django.contrib.postgres.search import TrigramSimilarity
@@ -377,7 +381,6 @@ class Hit:
     product: object
     rank: tuple
     reasons: list = field(default_factory=list)
-    diseases: list = field(default_factory=list)
 
 
 @dataclass
@@ -392,6 +395,11 @@ class SearchResult:
     did_you_mean: list = field(default_factory=list)
     diseases_without_products: list = field(default_factory=list)
     unexplained: list = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def shown_all(self):
+        return len(self.hits) == self.total
 
     @property
     def products(self):
@@ -474,7 +482,12 @@ def resolve(query: str) -> Resolution:
     return best
 
 
-def search(raw_query: str | None, exact_only: bool = False) -> SearchResult:
+def search(
+    raw_query: str | None,
+    exact_only: bool = False,
+    limit: int | None = None,
+    with_products: bool = True,
+) -> SearchResult:
     """Everything the search page shows for `raw_query`."""
     from catalog.models import Disease
 
@@ -528,7 +541,9 @@ def search(raw_query: str | None, exact_only: bool = False) -> SearchResult:
             expanded.setdefault(disease_id, (disease, match))
     result.narrower_count = len(set(expanded) - {d.pk for d in disease_matches})
     umbrellas = {} if exact_only else umbrella_diseases(disease_matches, below)
-    result.hits = _hits(expanded, product_reasons, umbrellas)
+    result.hits, result.total = _hits(
+        expanded, product_reasons, umbrellas, limit, with_products
+    )
     parents = Disease.parents.through.objects.filter(
         from_disease__in=disease_matches
     ).select_related("to_disease")
@@ -537,14 +552,8 @@ def search(raw_query: str | None, exact_only: bool = False) -> SearchResult:
         {link.to_disease for link in parents if link.to_disease not in shown},
         key=lambda d: d.name,
     )
-    with_products = {d for hit in result.hits for d in hit.diseases}
-    result.diseases_without_products = [
-        d
-        for d in result.matched_diseases
-        if not any(
-            e in with_products for e, (origin, _) in expanded.items() if origin == d
-        )
-    ]
+    # With no product at all, each disease named has none: say so plainly.
+    result.diseases_without_products = [] if result.hits else result.matched_diseases
     if not result.hits:
         result.did_you_mean = suggestions(query, limit=5)
     return result
@@ -626,63 +635,99 @@ def _product_reason(term) -> str:
     return f"{label} “{term.display}”"
 
 
-def _hits(expanded, product_reasons, umbrellas):
+def _hits(expanded, product_reasons, umbrellas, limit=None, with_products=True):
     """Products for the expanded diseases and direct name/target matches,
     ranked: named directly, then exact disease, synonym, narrower disease,
-    then labels for a broader disease that includes the one found."""
+    then labels for a broader disease that includes the one found.
+
+    Works on plain (product, disease) pairs: a broad term on a large catalog
+    reaches thousands of indications, and only the shown hits need words.
+    """
     from catalog.models import Indication, Product
 
-    ranks, reasons, diseases = {}, {}, {}
-    indications = Indication.objects.filter(disease_id__in=expanded).select_related(
-        "disease"
-    )
-    for indication in indications:
-        origin, match = expanded[indication.disease_id]
-        if indication.disease_id == origin.pk:
-            if match.term.kind == "disease":
-                rank, reason = 1, f"for {origin.name}"
-            else:
-                rank, reason = 2, f"matched “{match.term.display}” ({origin.name})"
-        else:
-            rank = 3
-            reason = f"{indication.disease.name}, a kind of {in_sentence(origin.name)}"
-        pid = indication.product_id
+    ranks, why, names = {}, {}, {}  # product id → best rank, reasons, sort key
+
+    def note(pid, rank, reason):
         ranks[pid] = min(ranks.get(pid, 9), rank)
-        reasons.setdefault(pid, [])
-        if reason not in reasons[pid]:
-            reasons[pid].append(reason)
-        diseases.setdefault(pid, set()).add(indication.disease_id)
-    for indication in Indication.objects.filter(disease_id__in=umbrellas):
-        found, parent = umbrellas[indication.disease_id]
-        pid = indication.product_id
-        ranks[pid] = min(ranks.get(pid, 9), 4)
-        reason = f"approved for {in_sentence(parent.name)}, which includes {in_sentence(found.name)}"
-        if reason not in reasons.setdefault(pid, []):
-            reasons[pid].append(reason)
-        diseases.setdefault(pid, set()).add(indication.disease_id)
+        why.setdefault(pid, []).append((rank, reason))
+
+    pairs = Indication.objects.filter(disease_id__in=[*expanded, *umbrellas])
+    rows = pairs.values_list(
+        "product_id", "disease_id", "product__brand_name", "product__slug"
+    )
+    for pid, disease_id, brand_name, slug in rows:
+        names[pid] = (brand_name.casefold(), slug)
+        if disease_id in expanded:
+            origin, match = expanded[disease_id]
+            if disease_id != origin.pk:
+                note(pid, 3, ("narrower", disease_id, origin))
+            elif match.term.kind == "disease":
+                note(pid, 1, ("disease", origin))
+            else:
+                note(pid, 2, ("synonym", match.term.display, origin))
+        if disease_id in umbrellas:
+            note(pid, 4, ("umbrella", *umbrellas[disease_id]))
     target_ids = [key[1] for key in product_reasons if isinstance(key, tuple)]
     if target_ids:
-        for pid, target_id in Product.objects.filter(
-            target_id__in=target_ids
-        ).values_list("pk", "target_id"):
-            rank, reason = product_reasons[("target", target_id)]
-            ranks[pid] = min(ranks.get(pid, 9), rank)
-            reasons.setdefault(pid, []).insert(0, reason)
+        targets = Product.objects.filter(target_id__in=target_ids)
+        for pid, target_id in targets.values_list("pk", "target_id"):
+            note(pid, *product_reasons[("target", target_id)])
     for pid, (rank, reason) in product_reasons.items():
         if not isinstance(pid, tuple):
-            ranks[pid] = min(ranks.get(pid, 9), rank)
-            reasons.setdefault(pid, []).insert(0, reason)
-    products = Product.objects.filter(pk__in=ranks).for_listing()
-    hits = [
-        Hit(
-            p,
-            (ranks[p.pk], p.brand_name.casefold(), p.slug),
-            reasons[p.pk],
-            sorted(diseases.get(p.pk, ())),
+            note(pid, rank, reason)
+    missing = [pk for pk in ranks if pk not in names]
+    if missing:
+        rows = Product.objects.filter(pk__in=missing).values_list(
+            "pk", "brand_name", "slug"
         )
-        for p in products
+        names.update((pk, (name.casefold(), slug)) for pk, name, slug in rows)
+    order = sorted((ranks[pk], *names[pk], pk) for pk in ranks if pk in names)
+    if not with_products:
+        return [Hit(pk, tuple(rank)) for *rank, pk in order], len(order)
+    shown = [pk for *_, pk in order[:limit]]
+    products = Product.objects.filter(pk__in=shown).for_listing().in_bulk()
+    disease_names = _disease_names(why, shown)
+    hits = [
+        Hit(products[pk], tuple(rank), _reasons(why[pk], disease_names))
+        for *rank, pk in order[:limit]
     ]
-    return sorted(hits, key=lambda hit: hit.rank)
+    return hits, len(order)
+
+
+def _disease_names(why, shown):
+    from catalog.models import Disease
+
+    ids = {
+        reason[1]
+        for pk in shown
+        for _, reason in why[pk]
+        if isinstance(reason, tuple) and reason[0] == "narrower"
+    }
+    return dict(Disease.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+def _reasons(notes, disease_names) -> list[str]:
+    """Why a product matched, in plain words, strongest reason first."""
+    reasons = []
+    for _, reason in sorted(notes, key=lambda note: note[0]):
+        if isinstance(reason, str):
+            text = reason
+        elif reason[0] == "disease":
+            text = f"for {reason[1].name}"
+        elif reason[0] == "synonym":
+            text = f"matched “{reason[1]}” ({reason[2].name})"
+        elif reason[0] == "narrower":
+            name = disease_names[reason[1]]
+            text = f"{name}, a kind of {in_sentence(reason[2].name)}"
+        else:
+            found, parent = reason[1], reason[2]
+            text = (
+                f"approved for {in_sentence(parent.name)}, "
+                f"which includes {in_sentence(found.name)}"
+            )
+        if text not in reasons:
+            reasons.append(text)
+    return reasons
 
 
 def search_products(queryset, query: str):
@@ -690,7 +735,7 @@ def search_products(queryset, query: str):
     query = normalise(query)
     if not query:
         return queryset.none()
-    ids = [hit.product.pk for hit in search(query).hits]
+    ids = [hit.product for hit in search(query, with_products=False).hits]
     return queryset.filter(pk__in=ids)
 
 

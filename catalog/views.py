@@ -33,6 +33,8 @@ from catalog.search import search as search_catalog, suggestions
 from catalog.stats import DatasetStats
 
 PRODUCTS_PER_PAGE = 20
+# The search page shows the best matches; the product list pages through all.
+SEARCH_RESULTS_SHOWN = 50
 RECENT_DECISIONS = 6
 
 
@@ -67,7 +69,9 @@ def home(request):
 
 def search(request):
     exact_only = request.GET.get("exact") == "1"
-    result = search_catalog(request.GET.get("q"), exact_only=exact_only)
+    result = search_catalog(
+        request.GET.get("q"), exact_only=exact_only, limit=SEARCH_RESULTS_SHOWN
+    )
     return render(request, "catalog/search.html", {"result": result})
 
 

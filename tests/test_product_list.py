@@ -271,6 +271,22 @@ def test_unknown_values_are_ignored_with_a_visible_message(
     assert len(names(response)) == 4
 
 
+def test_the_form_as_submitted_with_empty_fields_works(client, catalog):
+    url = "/products/?q=&sort=name&modality=msc&approved_from=&approved_to=&page="
+    response = client.get(url)
+    assert response.status_code == 200
+    assert names(response) == ["Betacel"]
+
+
+@pytest.mark.parametrize("year", ["²", "1" * 5000, "٢٠٢٠", "2020.0"])
+def test_a_year_that_is_not_four_digits_is_ignored_with_a_message(
+    client, catalog, year
+):
+    response = client.get("/products/", {"approved_from": year})
+    assert response.status_code == 200
+    assertContains(response, "is not a year")
+
+
 def test_a_valid_value_survives_beside_an_invalid_one(client, catalog):
     response = client.get("/products/?modality=msc&modality=nonsense")
     assert names(response) == ["Betacel"]

@@ -210,3 +210,15 @@ def test_its_query_count_is_fixed(
         assert client.get("/search/", {"q": "lymphoma"}).status_code == 200
     with django_assert_max_num_queries(16):
         assert client.get("/search/", {"q": "lymphonna"}).status_code == 200
+
+
+def test_the_page_shows_the_best_fifty_and_links_to_all(client, lymphoma_tree):
+    make_many_products(lymphoma_tree[2], 55)
+    rebuild_index()
+    response = client.get("/search/", {"q": "follicular lymphoma"})
+    assert len(response.context["result"].hits) == 50
+    assertContains(response, "(55 products)")
+    assertContains(
+        response,
+        'href="/products/?q=follicular%20lymphoma">See all 55 in the product list</a>',
+    )
