@@ -1,6 +1,6 @@
 from django.urls import path
 
-from catalog import views
+from catalog import exports, feeds, views
 
 app_name = "catalog"
 
@@ -36,6 +36,17 @@ urlpatterns = [
     # Explainers
     path("glossary/", views.glossary, name="glossary"),
     path("guides/<slug:slug>/", views.GuideDetailView.as_view(), name="guide-detail"),
+    # Open data
+    path("products/export.csv", exports.product_export, name="product-export"),
+    path("downloads/", exports.downloads, name="downloads"),
+    path(
+        "downloads/celltx-products.json",
+        exports.products_json,
+        name="download-products-json",
+    ),
+    path("downloads/celltx-<slug:table>.csv", exports.table_csv, name="download-csv"),
+    path("changelog/", feeds.changelog, name="changelog"),
+    path("changelog/feed.atom", feeds.ChangelogFeed(), name="changelog-feed"),
     # About the data
     path("about/data/", views.methodology, name="methodology"),
     path(

@@ -1,7 +1,9 @@
 import pytest
 from django.test import Client
-from django.urls import include, path
+from django.urls import path
 from pytest_django.asserts import assertContains, assertTemplateUsed
+
+from celltx import urls as celltx_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -10,7 +12,7 @@ def broken_view(request):
     raise RuntimeError("boom")
 
 
-urlpatterns = [path("boom/", broken_view), path("", include("catalog.urls"))]
+urlpatterns = [path("boom/", broken_view), *celltx_urls.urlpatterns]
 
 
 @pytest.mark.parametrize(
