@@ -35,14 +35,7 @@ EVENT_FIELDS = (
     "note",
     "unverified",
 )
-IDENTIFIERS = (
-    "fda_stn",
-    "ema_product_number",
-    "unii",
-    "ncit_code",
-    "atc_code",
-    "chembl_id",
-)
+IDENTIFIERS = models.Product.IDENTIFIERS
 VOCABULARY_FILES = {
     "agencies.yaml": "agency",
     "companies.yaml": "company",

@@ -528,6 +528,16 @@ class Product(models.Model):
 
     objects = ProductQuerySet.as_manager()
 
+    # The identifier crosswalk, as fixtures, the API and downloads name it.
+    IDENTIFIERS = (
+        "fda_stn",
+        "ema_product_number",
+        "unii",
+        "ncit_code",
+        "atc_code",
+        "chembl_id",
+    )
+
     class Meta:
         ordering = ("brand_name", "slug")
         constraints = [

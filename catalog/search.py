@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Min, Q, Value, When
 from django.db.models.functions import Length
 
 from catalog.choices import SynonymKind
@@ -234,6 +234,15 @@ def rebuild_index():
     )
 
 
+# What matching and the reasons read of a term and the record it names.
+TERM_COLUMNS = (
+    "term", "display", "kind", "is_abbreviation",
+    "disease__slug", "disease__name",
+    "product__slug", "product__brand_name",
+    "target__slug", "target__name",
+)  # fmt: skip
+
+
 def _postgres() -> bool:
     return ENGINE == "auto" and connection.vendor == "postgresql"
 
@@ -242,7 +251,9 @@ def candidate_terms(tokens: list[str]):
     """Index rows sharing at least one word with the query."""
     from catalog.models import SearchTerm
 
-    rows = SearchTerm.objects.select_related("disease", "product", "target")
+    rows = SearchTerm.objects.select_related("disease", "product", "target").only(
+        *TERM_COLUMNS
+    )
     if _postgres():
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
@@ -281,26 +292,32 @@ def typo_candidates(token: str) -> list[tuple[str, int]]:
     return list(words.values_list("token", "frequency"))
 
 
-def corrections(token: str, limit: int = 3) -> list[tuple[int, str]]:
+def corrections(token: str, limit: int = 3, memo: dict | None = None):
     """The closest vocabulary words within the allowed typos, best first.
 
     Closest first, then the more common word, then alphabetical, so both
-    engines rank the same words the same way.
+    engines rank the same words the same way. `memo` spares a second lookup
+    of the same word within one request.
     """
     allowed = allowed_typos(token)
     if not allowed or token in COMMON_WORDS:
         return []
-    scored = sorted(
-        (distance, -frequency, word)
-        for word, frequency in typo_candidates(token)
-        if (distance := edit_distance(token, word, allowed)) <= allowed
-    )
-    return [(distance, word) for distance, _, word in scored[:limit]]
+    if memo is None or token not in memo:
+        scored = sorted(
+            (distance, -frequency, word)
+            for word, frequency in typo_candidates(token)
+            if (distance := edit_distance(token, word, allowed)) <= allowed
+        )
+        found = [(distance, word) for distance, _, word in scored]
+        if memo is None:
+            return found[:limit]
+        memo[token] = found
+    return memo[token][:limit]
 
 
-def correct(token: str) -> str | None:
+def correct(token: str, memo: dict | None = None) -> str | None:
     """The single best correction for `token`, if any."""
-    found = corrections(token, limit=1)
+    found = corrections(token, limit=1, memo=memo)
     return found[0][1] if found else None
 
 
@@ -320,12 +337,12 @@ class Match:
         return len(self.positions)
 
 
-def find_matches(tokens: list[str], shouted: set[str], whole_query: str):
+def find_matches(tokens: list[str], shouted: set[str], whole_query: str, candidates):
     """The index terms the query names, longest first, without overlaps."""
     if not tokens:
         return []
     found = []
-    for term in candidate_terms(tokens):
+    for term in candidates:
         words = term.term.split()
         if term.is_abbreviation and not (
             term.term == whole_query or set(words) <= shouted
@@ -360,12 +377,12 @@ def _positions(words, tokens):
     return frozenset(positions)
 
 
-def partial_matches(tokens: list[str]):
+def partial_matches(tokens: list[str], candidates):
     """Terms that contain every word of a short query ("knee cartilage")."""
     if not tokens or len(tokens) > 3:
         return []
     found = []
-    for term in candidate_terms(tokens):
+    for term in candidates:
         words = term.term.split()
         if term.is_abbreviation or not set(tokens) <= set(words):
             continue
@@ -424,8 +441,14 @@ class Resolution:
         return bool(self.matches) and not self.unexplained
 
 
-def _resolve_tokens(tokens, shouted):
-    matches = find_matches(tokens, shouted, " ".join(tokens)) or partial_matches(tokens)
+def _resolve_tokens(tokens, shouted, candidates=None):
+    """Match `tokens`; `candidates` (index rows for a superset of the words)
+    lets several spellings of one query share a single database query."""
+    if candidates is None:
+        candidates = list(candidate_terms(tokens)) if tokens else []
+    matches = find_matches(
+        tokens, shouted, " ".join(tokens), candidates
+    ) or partial_matches(tokens, candidates)
     covered = set().union(*(m.positions for m in matches)) if matches else set()
     unexplained = [
         token
@@ -439,7 +462,7 @@ def ignorable(token: str) -> bool:
     return len(token) <= 1 or token in COMMON_WORDS or token in QUALIFIERS
 
 
-def resolve(query: str) -> Resolution:
+def resolve(query: str, memo: dict | None = None) -> Resolution:
     """The matches for `query`, trying typo fixes and joined spellings
     ("CD-19") when words are left unexplained."""
     from catalog.models import SearchToken
@@ -460,9 +483,11 @@ def resolve(query: str) -> Resolution:
     options = [
         [(0, token)]
         if token in known or ignorable(token)
-        else (corrections(token) or [(0, token)])
+        else (corrections(token, memo=memo) or [(0, token)])
         for token in tokens
     ]
+    words = {word for option in options for _, word in option}
+    candidates = list(candidate_terms(sorted(words)))
     # Try the likeliest spellings together ("mantel cell" → "mantle cell",
     # not "mactel cell"): fewest edits first, and keep the first that
     # explains the whole query.
@@ -473,7 +498,7 @@ def resolve(query: str) -> Resolution:
         corrected = [word for _, word in combination]
         if corrected == tokens:
             continue
-        candidate = _resolve_tokens(corrected, shouted)
+        candidate = _resolve_tokens(corrected, shouted, candidates)
         if candidate.matches and len(candidate.unexplained) < len(best.unexplained):
             candidate.corrected = " ".join(corrected)
             if candidate.complete:
@@ -495,7 +520,8 @@ def search(
     result = SearchResult(query=query, exact_only=exact_only)
     if not query:
         return result
-    resolution = resolve(query)
+    memo = {}  # typo corrections, shared with the suggestions below
+    resolution = resolve(query, memo)
     result.corrected = resolution.corrected
     if not resolution.complete:
         # Part of the query names nothing we know ("pancreatic" in
@@ -506,7 +532,7 @@ def search(
             key=lambda d: d.name,
         )
         result.unexplained = resolution.unexplained
-        result.did_you_mean = suggestions(query, limit=5)
+        result.did_you_mean = suggestions(query, limit=5, memo=memo)
         return result
     matches = resolution.matches
     disease_matches = {}
@@ -555,7 +581,7 @@ def search(
     # With no product at all, each disease named has none: say so plainly.
     result.diseases_without_products = [] if result.hits else result.matched_diseases
     if not result.hits:
-        result.did_you_mean = suggestions(query, limit=5)
+        result.did_you_mean = suggestions(query, limit=5, memo=memo)
     return result
 
 
@@ -645,18 +671,58 @@ def _hits(expanded, product_reasons, umbrellas, limit=None, with_products=True):
     """
     from catalog.models import Indication, Product
 
-    ranks, why, names = {}, {}, {}  # product id → best rank, reasons, sort key
+    ranks, names, why = {}, {}, {}  # product id → best rank; sort key; reasons
 
     def note(pid, rank, reason):
-        ranks[pid] = min(ranks.get(pid, 9), rank)
         why.setdefault(pid, []).append((rank, reason))
 
-    pairs = Indication.objects.filter(disease_id__in=[*expanded, *umbrellas])
-    rows = pairs.values_list(
-        "product_id", "disease_id", "product__brand_name", "product__slug"
-    )
-    for pid, disease_id, brand_name, slug in rows:
-        names[pid] = (brand_name.casefold(), slug)
+    rank_of = _disease_ranks(expanded, umbrellas)
+    if rank_of:
+        # The database ranks each product by its best indication, so a broad
+        # term on a large catalog sends back one row per product, not one per
+        # indication.
+        by_rank = {}
+        for disease_id, rank in rank_of.items():
+            by_rank.setdefault(rank, []).append(disease_id)
+        best = Case(
+            *(
+                When(disease_id__in=ids, then=Value(rank))
+                for rank, ids in by_rank.items()
+            ),
+            output_field=IntegerField(),
+        )
+        rows = (
+            Indication.objects.filter(disease_id__in=rank_of)
+            .values("product_id")
+            .annotate(
+                best=Min(best),
+                name=Min("product__brand_name"),
+                slug=Min("product__slug"),
+            )
+            .values_list("product_id", "best", "name", "slug")
+        )
+        for pid, rank, name, slug in rows:
+            ranks[pid] = rank
+            names[pid] = (name.casefold(), slug)
+    target_ids = [key[1] for key in product_reasons if isinstance(key, tuple)]
+    direct = [pid for pid in product_reasons if not isinstance(pid, tuple)]
+    extra = Product.objects.filter(Q(target_id__in=target_ids) | Q(pk__in=direct))
+    for pid, target_id, name, slug in extra.values_list(
+        "pk", "target_id", "brand_name", "slug"
+    ):
+        names[pid] = (name.casefold(), slug)
+        for key in (pid, ("target", target_id)):
+            if key in product_reasons:
+                rank, reason = product_reasons[key]
+                ranks[pid] = min(ranks.get(pid, 9), rank)
+                note(pid, rank, reason)
+    order = sorted((ranks[pk], *names[pk], pk) for pk in ranks)
+    if not with_products:
+        return [Hit(pk, tuple(rank)) for *rank, pk in order], len(order)
+    shown = [pk for *_, pk in order[:limit]]
+    products = Product.objects.filter(pk__in=shown).for_listing().in_bulk()
+    pairs = Indication.objects.filter(product_id__in=shown, disease_id__in=rank_of)
+    for pid, disease_id in pairs.values_list("product_id", "disease_id"):
         if disease_id in expanded:
             origin, match = expanded[disease_id]
             if disease_id != origin.pk:
@@ -667,31 +733,24 @@ def _hits(expanded, product_reasons, umbrellas, limit=None, with_products=True):
                 note(pid, 2, ("synonym", match.term.display, origin))
         if disease_id in umbrellas:
             note(pid, 4, ("umbrella", *umbrellas[disease_id]))
-    target_ids = [key[1] for key in product_reasons if isinstance(key, tuple)]
-    if target_ids:
-        targets = Product.objects.filter(target_id__in=target_ids)
-        for pid, target_id in targets.values_list("pk", "target_id"):
-            note(pid, *product_reasons[("target", target_id)])
-    for pid, (rank, reason) in product_reasons.items():
-        if not isinstance(pid, tuple):
-            note(pid, rank, reason)
-    missing = [pk for pk in ranks if pk not in names]
-    if missing:
-        rows = Product.objects.filter(pk__in=missing).values_list(
-            "pk", "brand_name", "slug"
-        )
-        names.update((pk, (name.casefold(), slug)) for pk, name, slug in rows)
-    order = sorted((ranks[pk], *names[pk], pk) for pk in ranks if pk in names)
-    if not with_products:
-        return [Hit(pk, tuple(rank)) for *rank, pk in order], len(order)
-    shown = [pk for *_, pk in order[:limit]]
-    products = Product.objects.filter(pk__in=shown).for_listing().in_bulk()
     disease_names = _disease_names(why, shown)
     hits = [
         Hit(products[pk], tuple(rank), _reasons(why[pk], disease_names))
         for *rank, pk in order[:limit]
     ]
     return hits, len(order)
+
+
+def _disease_ranks(expanded, umbrellas) -> dict:
+    """Each reachable disease's rank: 1 named, 2 by synonym, 3 narrower,
+    4 a broader label that includes the disease found."""
+    ranks = dict.fromkeys(umbrellas, 4)
+    for disease_id, (origin, match) in expanded.items():
+        if disease_id != origin.pk:
+            ranks[disease_id] = 3
+        else:
+            ranks[disease_id] = 1 if match.term.kind == "disease" else 2
+    return ranks
 
 
 def _disease_names(why, shown):
@@ -739,7 +798,7 @@ def search_products(queryset, query: str):
     return queryset.filter(pk__in=ids)
 
 
-def suggestions(prefix: str, limit: int = SUGGESTION_LIMIT) -> list:
+def suggestions(prefix: str, limit: int = SUGGESTION_LIMIT, memo=None) -> list:
     """Index terms starting with what has been typed so far (or close to it)."""
     from catalog.models import SearchTerm
 
@@ -755,9 +814,9 @@ def suggestions(prefix: str, limit: int = SUGGESTION_LIMIT) -> list:
         .order_by("term")[: limit * 4]
     )
     if not rows:
-        corrected = [correct(token) or token for token in tokens]
+        corrected = [correct(token, memo) or token for token in tokens]
         if corrected != tokens:
-            return suggestions(" ".join(corrected), limit)
+            return suggestions(" ".join(corrected), limit, memo)
     seen, found = set(), []
     for row in sorted(rows, key=lambda r: (not r.term.startswith(start), len(r.term))):
         target = row.disease or row.product or row.target

@@ -175,14 +175,7 @@ class HolderChangeSerializer(serializers.Serializer):
 class IdentifiersSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = Product
-        fields = [
-            "fda_stn",
-            "ema_product_number",
-            "unii",
-            "ncit_code",
-            "atc_code",
-            "chembl_id",
-        ]
+        fields = list(Product.IDENTIFIERS)
 
 
 # --- products ---------------------------------------------------------------------

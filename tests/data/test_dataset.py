@@ -9,6 +9,8 @@ from catalog.choices import AUTHORISING_EVENTS, EventType
 from catalog.dataset import EARLIEST_EVENT, read_dataset
 from tests.conftest import FIXTURES_DIR
 
+TEMPLATES_DIR = FIXTURES_DIR.parent / "templates"
+
 # Decisions that can precede an authorisation at the same agency.
 BEFORE_AUTHORISATION = {
     EventType.FILING_ACCEPTED,
@@ -74,10 +76,18 @@ def test_every_disease_reaches_a_therapeutic_area(dataset):
         assert disease["therapeutic_area"], disease["slug"]
 
 
-def test_every_mechanism_is_used_or_explained(dataset):
+def test_every_mechanism_has_a_full_explainer_and_a_diagram(dataset):
     for mechanism in dataset["mechanism"]:
         assert len(mechanism["references"]) >= 3, mechanism["slug"]
-        assert len(mechanism["body"].split()) >= 300, mechanism["slug"]
+        assert len(mechanism["body"].split()) >= 600, mechanism["slug"]
+        diagram = TEMPLATES_DIR / "catalog/diagrams" / f"{mechanism['slug']}.svg"
+        assert diagram.exists(), mechanism["slug"]
+        assert f'<desc id="{mechanism["slug"]}-desc">' in diagram.read_text()
+
+
+def test_every_mechanism_is_used_by_a_product(dataset):
+    used = {slug for product in dataset["product"] for slug in product["mechanisms"]}
+    assert {m["slug"] for m in dataset["mechanism"]} <= used
 
 
 def test_summaries_are_two_to_four_sentences(dataset):
