@@ -2,7 +2,9 @@ import datetime
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings as fuzz_settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -579,7 +581,20 @@ SLUG_FILTERED = {"/api/v1/products/", "/api/v1/regulatory-events/"}
 
 
 @pytest.fixture
-def api_schema(kymriah, settings):
+def keep_test_connection():
+    """Calls through the raw WSGI app end with request_finished, which closes
+    the database connection; inside a test's transaction that would lose the
+    test database (PostgreSQL). Django's own test client disconnects the same
+    handlers for the same reason."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(kymriah, settings, keep_test_connection):
     # The WSGI client of schemathesis sends `Host: localhost`.
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
     make_disease(slug="gvhd", name="Graft-versus-host disease")
@@ -612,7 +627,9 @@ def _fuzz(strategy, skipped):
     call_and_validate()
 
 
-def test_every_real_product_and_disease_matches_the_schema(seeded, settings):
+def test_every_real_product_and_disease_matches_the_schema(
+    seeded, settings, keep_test_connection
+):
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
     product = schema["/api/v1/products/{slug}/"]["GET"]
