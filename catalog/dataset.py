@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from catalog import models
@@ -1038,4 +1038,13 @@ def write_dataset(dataset: Dataset) -> models.DatasetVersion:
                 "event_count": sum(len(p["events"]) for p in dataset["product"]),
             },
         )
+    _refresh_planner_statistics()
     return version
+
+
+def _refresh_planner_statistics():
+    """A freshly loaded table has no statistics, and PostgreSQL then plans
+    searches as if it were empty (sequential scans, hash joins); ANALYZE now."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

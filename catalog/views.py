@@ -34,7 +34,7 @@ from catalog.stats import DatasetStats
 
 PRODUCTS_PER_PAGE = 20
 # The search page shows the best matches; the product list pages through all.
-SEARCH_RESULTS_SHOWN = 50
+SEARCH_RESULTS_SHOWN = 24
 RECENT_DECISIONS = 6
 
 
