@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from catalog.choices import (
-    AUTHORISED_STATUSES,
     AUTHORISING_EVENTS,
     STATUS_RANK,
     AliasKind,
@@ -225,11 +224,6 @@ class DiseaseQuerySet(SlugQuerySet):
             Prefetch("synonyms", queryset=DiseaseSynonym.objects.order_by("term"))
         )
 
-    def with_product_counts(self):
-        return self.annotate(
-            product_count=models.Count("indications__product", distinct=True)
-        )
-
     def descendants_map(self):
         """Every disease id mapped to itself and all the ids below it.
 
@@ -427,10 +421,6 @@ class ProductQuerySet(SlugQuerySet):
         """Products that some agency has authorised at some time."""
         return self.filter(first_authorised_on__isnull=False)
 
-    def authorised_now(self):
-        """Products that at least one agency authorises today."""
-        return self.filter(statuses__status__in=AUTHORISED_STATUSES).distinct()
-
     def refresh_derived(self):
         """Recompute statuses and dates derived from the events.
 
@@ -560,13 +550,6 @@ class Product(models.Model):
         if self.nonproprietary_name:
             return f"{self.brand_name} ({self.nonproprietary_name})"
         return self.brand_name
-
-    @property
-    def primary_mechanism(self):
-        for link in self.product_mechanisms.all():
-            if link.is_primary:
-                return link.mechanism
-        return None
 
     @cached_property
     def agency_statuses(self):

@@ -79,10 +79,6 @@ def normalise(text: str | None) -> str:
     return re.sub(r"\s+", " ", text).strip()[:MAX_QUERY_LENGTH]
 
 
-# Kept as the name other modules know.
-normalise_query = normalise
-
-
 def _fold(text: str) -> str:
     for letter, word in GREEK.items():
         text = text.replace(letter, f" {word} ")
