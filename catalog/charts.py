@@ -22,7 +22,7 @@ from itertools import count
 from django.db.models import Min
 
 from catalog.choices import DatePrecision, EventType, Modality
-from catalog.models import Product, RegulatoryEvent
+from catalog.models import IndicationStatus, Product
 
 WIDTH = 480
 FONT_SIZE = 18
@@ -401,7 +401,8 @@ MARKER_KINDS = (
     MarkerKind("expansion", "New indication approved", "triangle-up"),
     MarkerKind("review", "Application under review", "square"),
     MarkerKind("setback", "Refusal or complete response letter", "cross"),
-    MarkerKind("ended", "Withdrawal, suspension or lapse", "triangle-down"),
+    MarkerKind("ended", "Withdrawal, suspension, expiry or lapse", "triangle-down"),
+    MarkerKind("change", "Label restricted, licence renewed or transferred", "bar"),
 )
 _KIND = {kind.key: kind for kind in MARKER_KINDS}
 EVENT_KINDS = {
@@ -415,7 +416,11 @@ EVENT_KINDS = {
     EventType.COMPLETE_RESPONSE_LETTER: _KIND["setback"],
     EventType.WITHDRAWAL: _KIND["ended"],
     EventType.SUSPENSION: _KIND["ended"],
+    EventType.EXPIRY: _KIND["ended"],
     EventType.LAPSE: _KIND["ended"],
+    EventType.LABEL_RESTRICTION: _KIND["change"],
+    EventType.RENEWAL: _KIND["change"],
+    EventType.LICENCE_TRANSFER: _KIND["change"],
 }
 APPROXIMATE_LABEL = "Hollow marker: only the month or year is known (the band spans it)"
 
@@ -493,6 +498,9 @@ def _outline(shape: str, r: float) -> list[tuple[float, float]]:
     if shape == "square":
         s = r * 0.85
         return [(-s, -s), (s, -s), (s, s), (-s, s)]
+    if shape == "bar":  # a wide, low bar: a change to a standing licence
+        w, h = r * 1.2, r * 0.5
+        return [(-w, -h), (w, -h), (w, h), (-w, h)]
     if shape in {"triangle-up", "triangle-down"}:
         s, flip = r * 1.2, 1 if shape == "triangle-up" else -1
         points = [(0, -s), (s, 0.8 * s), (-s, 0.8 * s)]
@@ -653,11 +661,11 @@ def approvals_by_year_and_modality() -> BarChart:
 
 def approvals_by_year_and_agency() -> BarChart:
     """Each regulator's first authorisation of each product, counted in the
-    year it happened and stacked by regulator. One query."""
+    year it happened and stacked by regulator. One query, on the status table."""
     firsts = (
-        RegulatoryEvent.objects.authorising()
+        IndicationStatus.objects.filter(first_authorised_on__isnull=False)
         .values("product_id", "agency__slug", "agency__short_name")
-        .annotate(first=Min("date"))
+        .annotate(first=Min("first_authorised_on"))
         .order_by("agency__short_name")
     )
     pairs, labels = [], {}

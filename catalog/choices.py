@@ -106,8 +106,19 @@ class DatePrecision(ParseableChoices):
     YEAR = "year", "Year"
 
 
+class SourceKind(ParseableChoices):
+    """What kind of record a source is; the regulator's own comes first."""
+
+    REGULATOR = "regulator", "Regulator's record"
+    LABEL = "label", "Product label"
+    SPONSOR = "sponsor", "Sponsor's announcement"
+    PRESS = "press", "News report"
+    JOURNAL = "journal", "Journal article"
+
+
 class Status(ParseableChoices):
-    """Where a product stands with one agency, derived from its events."""
+    """Where one indication stands with one regulator, derived from its decisions
+    by the rules in catalog.status."""
 
     APPROVED = "approved", "Approved"
     ACCELERATED = "accelerated", "Accelerated approval"
@@ -117,61 +128,79 @@ class Status(ParseableChoices):
     CRL = "crl", "Complete response letter"
     REFUSED = "refused", "Refused"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    EXPIRED = "expired", "Expired"
     LAPSED = "lapsed", "Lapsed"
 
     @property
     def is_authorised(self):
-        return self in {Status.APPROVED, Status.ACCELERATED, Status.CONDITIONAL}
+        return self in AUTHORISED_STATUSES
+
+    @property
+    def is_expedited(self):
+        """Authorised on early evidence, pending confirmation or conversion."""
+        return self in {Status.ACCELERATED, Status.CONDITIONAL}
 
 
-AUTHORISED_STATUSES = [Status.APPROVED, Status.ACCELERATED, Status.CONDITIONAL]
+AUTHORISED_STATUSES = frozenset(
+    {Status.APPROVED, Status.ACCELERATED, Status.CONDITIONAL}
+)
 
-# When indications at one agency stand differently, the product shows the
+# When indications at one regulator stand differently, the product shows the
 # best-ranked one: an approval for one disease outweighs a refusal for another.
 STATUS_RANK = list(Status)
 
 
 class EventType(ParseableChoices):
+    """The kinds of regulatory decision; catalog.status says what each does."""
+
     APPROVAL = "approval", "Approval"
     ACCELERATED_APPROVAL = "accelerated-approval", "Accelerated approval"
     CONDITIONAL_APPROVAL = "conditional-approval", "Conditional approval"
     FULL_APPROVAL = "full-approval", "Converted to full approval"
     LABEL_EXPANSION = "label-expansion", "New indication approved"
+    LABEL_RESTRICTION = "label-restriction", "Indication restricted"
+    RENEWAL = "renewal", "Authorisation renewed"
+    LICENCE_TRANSFER = "licence-transfer", "Licence transferred"
     WITHDRAWAL = "withdrawal", "Withdrawal"
     SUSPENSION = "suspension", "Suspension"
+    EXPIRY = "expiry", "Authorisation expired"
+    LAPSE = "lapse", "Authorisation lapsed"
     REFUSAL = "refusal", "Refusal"
     COMPLETE_RESPONSE_LETTER = "complete-response-letter", "Complete response letter"
     FILING_ACCEPTED = "filing-accepted", "Application under review"
-    LAPSE = "lapse", "Authorization lapsed"
 
     @property
-    def resulting_status(self):
-        return EVENT_STATUS[self]
+    def is_authorising(self):
+        return self in AUTHORISING_EVENTS
 
     @property
-    def applies_to_whole_product(self):
-        """Without named indications, these events end every indication."""
-        return self in {EventType.WITHDRAWAL, EventType.SUSPENSION, EventType.LAPSE}
+    def may_cover_whole_licence(self):
+        """Without named indications, these concern every indication the
+        regulator has decided on (the licence as a whole)."""
+        return self in WHOLE_LICENCE_EVENTS
 
 
-EVENT_STATUS = {
-    EventType.APPROVAL: Status.APPROVED,
-    EventType.ACCELERATED_APPROVAL: Status.ACCELERATED,
-    EventType.CONDITIONAL_APPROVAL: Status.CONDITIONAL,
-    EventType.FULL_APPROVAL: Status.APPROVED,
-    EventType.LABEL_EXPANSION: Status.APPROVED,
+AUTHORISING_EVENTS = frozenset(
+    {
+        EventType.APPROVAL,
+        EventType.ACCELERATED_APPROVAL,
+        EventType.CONDITIONAL_APPROVAL,
+        EventType.FULL_APPROVAL,
+        EventType.LABEL_EXPANSION,
+    }
+)
+# Decisions that end an indication, and the status each leaves behind.
+ENDING_EVENTS = {
     EventType.WITHDRAWAL: Status.WITHDRAWN,
     EventType.SUSPENSION: Status.SUSPENDED,
-    EventType.REFUSAL: Status.REFUSED,
-    EventType.COMPLETE_RESPONSE_LETTER: Status.CRL,
-    EventType.FILING_ACCEPTED: Status.UNDER_REVIEW,
+    EventType.EXPIRY: Status.EXPIRED,
     EventType.LAPSE: Status.LAPSED,
 }
-
-AUTHORISING_EVENTS = [
-    EventType.APPROVAL,
-    EventType.ACCELERATED_APPROVAL,
-    EventType.CONDITIONAL_APPROVAL,
-    EventType.FULL_APPROVAL,
-    EventType.LABEL_EXPANSION,
-]
+WHOLE_LICENCE_EVENTS = frozenset(
+    {
+        *ENDING_EVENTS,
+        EventType.FULL_APPROVAL,
+        EventType.RENEWAL,
+        EventType.LICENCE_TRANSFER,
+    }
+)

@@ -48,22 +48,22 @@ class CompareSelection:
         return [product.slug for product in self.products]
 
     @property
-    def agencies(self):
-        """Every agency that decided on any of the products, in a stable order."""
-        seen = {}
+    def disease_rows(self):
+        """One row per disease any chosen product is indicated for; in each
+        product's cell, its indications covering that disease, each with its
+        status at every regulator that decided on it."""
+        by_disease = {}
         for product in self.products:
-            for status in product.agency_statuses:
-                seen.setdefault(status.agency.slug, status.agency)
-        return sorted(seen.values(), key=lambda agency: agency.short_name)
-
-    @property
-    def status_rows(self):
-        """Per agency, each product's status there (or None)."""
-        rows = []
-        for agency in self.agencies:
-            cells = []
-            for product in self.products:
-                by_agency = {s.agency.slug: s for s in product.agency_statuses}
-                cells.append(by_agency.get(agency.slug))
-            rows.append((agency, cells))
-        return rows
+            for indication in product.indications.all():
+                rows = [
+                    r
+                    for r in product.listed_statuses
+                    if r.indication_id == indication.pk
+                ]
+                for disease in indication.diseases.all():
+                    cells = by_disease.setdefault(disease, {})
+                    cells.setdefault(product.pk, []).append((indication, rows))
+        return [
+            (disease, [by_disease[disease].get(p.pk, []) for p in self.products])
+            for disease in sorted(by_disease, key=lambda d: d.name)
+        ]

@@ -12,14 +12,11 @@ from pathlib import Path
 
 import yaml
 
-from catalog.models import Disease, Indication, Product
+from catalog.models import IndicationDisease, Product
 
 EVALUATION_FILE = (
     Path(__file__).resolve().parent.parent / "tests/search/evaluation.yaml"
 )
-# A product labelled for a specific broader disease (large B-cell lymphoma)
-# treats its subtypes (DLBCL) too; groupings nearer the root do not count.
-UMBRELLA_MIN_DEPTH = 3
 
 
 @dataclass
@@ -58,48 +55,21 @@ def load_queries(path=EVALUATION_FILE) -> list[dict]:
 
 
 class Expectations:
-    """The products each meaning should give, from the catalog itself."""
+    """The products each meaning should give, from the catalog itself: the
+    products with an indication covering the disease or a narrower one, as
+    the disease page lists them."""
 
     def __init__(self):
-        self.slug_of = dict(Product.objects.values_list("pk", "slug"))
-        self.disease_ids = dict(Disease.objects.values_list("slug", "pk"))
-        self.children, self.parents = {}, {}
-        for child, parent in Disease.parents.through.objects.values_list(
-            "from_disease_id", "to_disease_id"
-        ):
-            self.children.setdefault(parent, set()).add(child)
-            self.parents.setdefault(child, set()).add(parent)
-        self.products_for = {}
-        for product_id, disease_id in Indication.objects.values_list(
-            "product_id", "disease_id"
-        ):
-            self.products_for.setdefault(disease_id, set()).add(
-                self.slug_of[product_id]
-            )
+        self.products_below = {}
+        rows = IndicationDisease.objects.values_list(
+            "disease__lineage_up__ancestor__slug", "indication__product__slug"
+        )
+        for disease, product in rows:
+            self.products_below.setdefault(disease, set()).add(product)
         self.target_of = dict(Product.objects.values_list("slug", "target__slug"))
 
-    def below(self, disease_id):
-        found, pending = {disease_id}, [disease_id]
-        while pending:
-            for child in self.children.get(pending.pop(), ()):
-                if child not in found:
-                    found.add(child)
-                    pending.append(child)
-        return found
-
-    def depth(self, disease_id):
-        ups = self.parents.get(disease_id)
-        return 0 if not ups else 1 + min(self.depth(p) for p in ups)
-
     def for_disease(self, slug):
-        disease_id = self.disease_ids[slug]
-        products = set().union(
-            *(self.products_for.get(d, set()) for d in self.below(disease_id))
-        )
-        for parent in self.parents.get(disease_id, ()):
-            if self.depth(parent) >= UMBRELLA_MIN_DEPTH:
-                products |= self.products_for.get(parent, set())
-        return products
+        return set(self.products_below.get(slug, ()))
 
     def expected(self, means: dict) -> set:
         if "disease" in means:

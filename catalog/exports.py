@@ -1,15 +1,17 @@
 """Downloads: any product list as CSV, and the whole dataset as JSON and CSV.
 
-Every file is built from the API's serializers, so a date, a status or a list
-of mechanisms reads the same in the API, the JSON and the CSV files. The
-dataset files carry the dataset version (`DatasetVersion.digest`) and the time
-they were generated, in the JSON's `dataset` object and in the last two
-columns of every CSV row, so a saved file still says what it is.
+The CSV rows are built from the same domain querysets the pages read (the
+status table above all), so a status or a date reads the same in the pages,
+the API and the files. The dataset files carry the dataset version
+(`DatasetVersion.digest`) and the time they were generated, in the JSON's
+`dataset` object and in the last two columns of every CSV row, so a saved file
+still says what it is.
 """
 
 import csv
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,11 +19,18 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from catalog.api.filters import non_empty
-from catalog.api.serializers import DiseaseSerializer, ProductSerializer
-from catalog.api.views import CACHE_SECONDS, DiseaseViewSet
-from catalog.choices import DonorRelation, Modality, Status, Tissue
+from catalog.api.serializers import AuthorisationSerializer, ProductSerializer
+from catalog.api.views import CACHE_SECONDS
+from catalog.choices import AliasKind
 from catalog.filters import ProductFilter
-from catalog.models import DatasetVersion, Product
+from catalog.models import (
+    DatasetVersion,
+    Disease,
+    Indication,
+    IndicationStatus,
+    Product,
+    ProductMechanism,
+)
 
 LIST_SEPARATOR = "; "
 VERSION_COLUMNS = (
@@ -72,7 +81,11 @@ PRODUCTS = Table(
         ("sponsor", "Slug of the company holding the licence."),
         ("family", "Slug of the product family, if any."),
         ("first_approval", "Date of the first authorisation anywhere, if any."),
-        ("statuses", "agency: status (since), per agency, e.g. “fda: approved …”."),
+        (
+            "statuses",
+            "Per regulator, the best status of any indication and since when, "
+            "e.g. “fda: approved (2017-08-30)”; see the authorisations file.",
+        ),
         ("last_verified", "The day the product's facts were last checked."),
         ("fda_stn", "FDA submission tracking number (BLA)."),
         ("ema_product_number", "EMA product number."),
@@ -86,14 +99,39 @@ PRODUCTS = Table(
 INDICATIONS = Table(
     "indications",
     "Indications",
-    "One row per indication: a disease, a population and a line of therapy.",
+    "One row per indication: one clinical use, the same at every regulator.",
     (
         ("product", "Product slug."),
         ("key", "The indication's key, unique within its product."),
-        ("disease", "Disease slug (see the diseases file)."),
-        ("disease_name", "Disease name."),
+        ("diseases", "Slugs of the diseases it covers (see the diseases file)."),
+        ("disease_names", "Names of those diseases."),
         ("population", "Who the indication is for."),
         ("line_of_therapy", "When in treatment, in words."),
+        ("restrictions", "Key restrictions, in words."),
+    ),
+)
+AUTHORISATIONS = Table(
+    "authorisations",
+    "Authorisations",
+    "One row per product, indication and regulator with a decision: the "
+    "status derived from the decisions, as every page shows it.",
+    (
+        ("product", "Product slug."),
+        ("product_name", "Brand name."),
+        ("indication", "The indication's key."),
+        ("indication_wording", "The indication in our words."),
+        ("diseases", "Slugs of the diseases the indication covers."),
+        ("agency", "Regulator slug."),
+        ("country", "Country code of the regulator (eu for the European Union)."),
+        ("regulator_wording", "The regulator's own wording, in our words."),
+        ("status", "Current status (a code, e.g. approved, conditional)."),
+        ("status_since", "Date of the decision that gave the current status."),
+        ("status_since_precision", "day, month or year."),
+        ("first_authorised", "Date the indication was first authorised there."),
+        ("under_review", "true when a filing on it is under review."),
+        ("restricted", "true when the regulator has narrowed it."),
+        ("source_url", "Best source of the decision behind the status."),
+        ("last_verified", "The day the product's facts were last checked."),
     ),
 )
 EVENTS = Table(
@@ -105,13 +143,14 @@ EVENTS = Table(
         ("agency", "Regulator slug."),
         ("agency_name", "Regulator short name."),
         ("event_type", "Kind of decision (a code, e.g. approval, withdrawal)."),
-        ("status", "The status the decision leads to (a code)."),
         ("date", "Decision date as precisely as known: YYYY-MM-DD, YYYY-MM or YYYY."),
         ("date_precision", "day, month or year."),
-        ("indications", "Keys of the indications decided on (empty: the product)."),
+        ("indications", "Keys of the indications decided on (empty: the licence)."),
         ("diseases", "Slugs of those indications' diseases."),
         ("pathway", "The regulator's own name for the procedure."),
-        ("source_url", "Where the fact comes from."),
+        ("source_url", "The best source, the regulator's own record first."),
+        ("source_kind", "What kind of record that source is (a code)."),
+        ("other_sources", "Further sources, separated by “; ”."),
         ("unverified", "true when no primary source confirms it yet (see note)."),
         ("note", "Caveats about the fact or its source."),
     ),
@@ -132,7 +171,10 @@ DISEASES = Table(
         ("url", "The disease's page on CellTx."),
     ),
 )
-TABLES = {table.name: table for table in (PRODUCTS, INDICATIONS, EVENTS, DISEASES)}
+TABLES = {
+    table.name: table
+    for table in (PRODUCTS, INDICATIONS, AUTHORISATIONS, EVENTS, DISEASES)
+}
 EXPORT_COLUMNS = [
     "slug",
     "brand_name",
@@ -154,10 +196,8 @@ EXPORT_COLUMNS = [
 
 def product_export(request):
     """The product list for the same query string, one product per row."""
-    filterset = ProductFilter(
-        non_empty(request.GET), queryset=Product.objects.for_detail()
-    )
-    problems = filterset.warnings + [
+    filterset = ProductFilter(non_empty(request.GET), queryset=Product.objects.all())
+    problems = [problem.message for problem in filterset.problems] + [
         f"{name}: {message}"
         for name, messages in filterset.errors.items()
         for message in messages
@@ -167,7 +207,7 @@ def product_export(request):
             "\n".join(problems), content_type="text/plain; charset=utf-8"
         )
     products = filterset.qs.order_by(*filterset.qs.query.order_by, "slug")
-    rows = [_export_row(item) for item in _serialize(request, products)]
+    rows = [_export_row(request, product) for product in products.for_listing()]
     return _csv_response("celltx-products-selection.csv", EXPORT_COLUMNS, rows)
 
 
@@ -182,8 +222,18 @@ def downloads(request):
 
 def products_json(request):
     version = DatasetVersion.objects.first()
-    products = _serialize(request, Product.objects.for_detail().order_by("slug"))
-    data = {"dataset": _dataset_metadata(request, version), "products": products}
+    context = {"request": request}
+    products = Product.objects.for_detail().order_by("slug")
+    authorisations = IndicationStatus.objects.for_table().order_by(
+        "product__slug", "indication__position", "agency__slug"
+    )
+    data = {
+        "dataset": _dataset_metadata(request, version),
+        "products": ProductSerializer(products, many=True, context=context).data,
+        "authorisations": AuthorisationSerializer(
+            authorisations, many=True, context=context
+        ).data,
+    }
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     return _as_download(response, _versioned("celltx-products.json", version))
 
@@ -205,116 +255,179 @@ def table_csv(request, table):
 
 
 def _product_rows(request):
-    for product in _all_products(request):
-        yield {
-            **_pick(product, "slug", "brand_name", "inn", "fda_proper_name"),
-            "code_names": _joined(product["code_names"]),
-            "aliases": _joined(alias["name"] for alias in product["aliases"]),
-            "modality": product["modality"],
-            "cell_source": product["cell_source"]["slug"],
-            "donor_relation": product["cell_source"]["donor_relation"],
-            "tissue": product["cell_source"]["tissue"],
-            "cell_type": product["cell_type"],
-            "target": (product["target"] or {}).get("slug", ""),
-            **_pick(product, "gene_modification", "vector", "costimulatory_domain"),
-            "mechanisms": _joined(product["mechanisms"]),
-            "sponsor": product["sponsor"]["slug"],
-            "family": product["family"] or "",
-            "first_approval": product["first_approval"] or "",
-            "statuses": _joined(
-                f"{s['agency_slug']}: {s['status']} ({s['since']})"
-                for s in product["statuses"]
+    products = (
+        Product.objects.for_listing()
+        .select_related("family")
+        .prefetch_related(
+            "aliases",
+            Prefetch(
+                "product_mechanisms",
+                queryset=ProductMechanism.objects.select_related("mechanism"),
             ),
-            "last_verified": product["last_verified"],
-            **product["identifiers"],
-            "url": product["url"],
+        )
+    )
+    for product in products.order_by("slug"):
+        aliases = product.aliases.all()
+        mechanisms = sorted(
+            product.product_mechanisms.all(),
+            key=lambda link: (not link.is_primary, link.position),
+        )
+        yield {
+            "slug": product.slug,
+            "brand_name": product.brand_name,
+            "inn": product.nonproprietary_name,
+            "fda_proper_name": product.fda_proper_name,
+            "code_names": _joined(a.name for a in aliases if a.kind == AliasKind.CODE),
+            "aliases": _joined(alias.name for alias in aliases),
+            "modality": product.modality,
+            "cell_source": product.cell_source.slug,
+            "donor_relation": product.cell_source.donor_relation,
+            "tissue": product.cell_source.tissue,
+            "cell_type": product.cell_type,
+            "target": product.target.slug if product.target else "",
+            "gene_modification": product.gene_modification,
+            "vector": product.vector,
+            "costimulatory_domain": product.costimulatory_domain,
+            "mechanisms": _joined(link.mechanism.slug for link in mechanisms),
+            "sponsor": product.sponsor.slug,
+            "family": product.family.slug if product.family else "",
+            "first_approval": _iso(product.first_authorised_on),
+            "statuses": _joined(
+                f"{s.agency.slug}: {s.state.value} ({s.iso_since})"
+                for s in product.agency_summaries
+            ),
+            "last_verified": product.last_verified.isoformat(),
+            **{name: getattr(product, name) for name in Product.IDENTIFIERS},
+            "url": request.build_absolute_uri(product.get_absolute_url()),
         }
 
 
 def _indication_rows(request):
-    for product in _all_products(request):
-        for indication in product["indications"]:
+    indications = Prefetch("indications", queryset=Indication.objects.with_diseases())
+    for product in Product.objects.prefetch_related(indications).order_by("slug"):
+        for indication in product.indications.all():
+            diseases = indication.diseases.all()
             yield {
-                "product": product["slug"],
-                "key": indication["key"],
-                "disease": indication["disease"]["slug"],
-                "disease_name": indication["disease"]["name"],
-                "population": indication["population"],
-                "line_of_therapy": indication["line_of_therapy"],
+                "product": product.slug,
+                "key": indication.key,
+                "diseases": _joined(disease.slug for disease in diseases),
+                "disease_names": _joined(disease.name for disease in diseases),
+                "population": indication.population,
+                "line_of_therapy": indication.line_of_therapy,
+                "restrictions": indication.restrictions,
             }
 
 
+def _authorisation_rows(request):
+    rows = IndicationStatus.objects.for_table().order_by(
+        "product__slug", "indication__position", "agency__slug"
+    )
+    for row in rows:
+        yield {
+            "product": row.product.slug,
+            "product_name": row.product.brand_name,
+            "indication": row.indication.key,
+            "indication_wording": row.indication.wording,
+            "diseases": _joined(d.slug for d in row.indication.diseases.all()),
+            "agency": row.agency.slug,
+            "country": row.agency.country,
+            "regulator_wording": row.wording,
+            "status": row.status,
+            "status_since": row.iso_since,
+            "status_since_precision": row.since_precision,
+            "first_authorised": row.iso_first_authorised or "",
+            "under_review": _bool(row.under_review_since),
+            "restricted": _bool(row.restricted_on),
+            "source_url": row.source_url,
+            "last_verified": row.product.last_verified.isoformat(),
+        }
+
+
 def _event_rows(request):
-    for product in _all_products(request):
-        for event in product["regulatory_events"]:
+    for product in Product.objects.with_events().order_by("slug"):
+        for event in product.events.all():
+            indications = event.covered_indications
+            sources = event.sources.all()
             yield {
-                "product": product["slug"],
-                "agency": event["agency_slug"],
-                "agency_name": event["agency"],
-                **_pick(event, "event_type", "status", "date", "date_precision"),
-                "indications": _joined(event["indications"]),
-                "diseases": _joined(event["disease_slugs"]),
-                **_pick(event, "pathway", "source_url"),
-                "unverified": "true" if event["unverified"] else "false",
-                "note": event["note"],
+                "product": product.slug,
+                "agency": event.agency.slug,
+                "agency_name": event.agency.short_name,
+                "event_type": event.event_type,
+                "date": event.iso_date,
+                "date_precision": event.date_precision,
+                "indications": _joined(i.key for i in indications),
+                "diseases": _joined(
+                    dict.fromkeys(d.slug for i in indications for d in i.diseases.all())
+                ),
+                "pathway": event.pathway,
+                "source_url": sources[0].url,
+                "source_kind": sources[0].kind,
+                "other_sources": _joined(source.url for source in sources[1:]),
+                "unverified": _bool(event.unverified),
+                "note": event.note,
             }
 
 
 def _disease_rows(request):
-    diseases = DiseaseViewSet.queryset.order_by("slug")
-    context = {"request": request}
-    for disease in DiseaseSerializer(diseases, many=True, context=context).data:
+    diseases = Disease.objects.order_by("slug").with_synonyms()
+    for disease in diseases.prefetch_related("parents"):
         yield {
-            **_pick(disease, "slug", "name", "therapeutic_area"),
-            "parents": _joined(disease["parents"]),
-            "synonyms": _joined(synonym["term"] for synonym in disease["synonyms"]),
-            **_pick(disease, "mondo_id", "mesh_id", "icd10_code", "url"),
+            "slug": disease.slug,
+            "name": disease.name,
+            "therapeutic_area": disease.therapeutic_area,
+            "parents": _joined(sorted(parent.slug for parent in disease.parents.all())),
+            "synonyms": _joined(synonym.term for synonym in disease.synonyms.all()),
+            "mondo_id": disease.mondo_id,
+            "mesh_id": disease.mesh_id,
+            "icd10_code": disease.icd10_code,
+            "url": request.build_absolute_uri(disease.get_absolute_url()),
         }
 
 
 ROWS = {
     "products": _product_rows,
     "indications": _indication_rows,
+    "authorisations": _authorisation_rows,
     "events": _event_rows,
     "diseases": _disease_rows,
 }
 
 
-def _export_row(product):
+def _export_row(request, product):
     """What the product list shows, in words rather than codes."""
-    source = product["cell_source"]
+    source = product.cell_source
     return {
-        **_pick(product, "slug", "brand_name", "inn"),
-        "modality": Modality(product["modality"]).label,
-        "donor": DonorRelation(source["donor_relation"]).label,
-        "tissue": Tissue(source["tissue"]).label,
-        "target": (product["target"] or {}).get("name", ""),
-        "sponsor": product["sponsor"]["name"],
+        "slug": product.slug,
+        "brand_name": product.brand_name,
+        "inn": product.nonproprietary_name,
+        "modality": product.get_modality_display(),
+        "donor": source.get_donor_relation_display(),
+        "tissue": source.get_tissue_display(),
+        "target": product.target.name if product.target else "",
+        "sponsor": product.sponsor.name,
         "diseases": _joined(
-            dict.fromkeys(i["disease"]["name"] for i in product["indications"])
+            dict.fromkeys(
+                row.indication.disease_names for row in product.listed_statuses
+            )
         ),
         "agency_statuses": _joined(
-            f"{s['agency']}: {Status(s['status']).label} since {s['since']}"
-            for s in product["statuses"]
+            f"{s.agency.short_name}: {s.deciding.label} since {s.iso_since}"
+            for s in product.agency_summaries
         ),
-        "first_approval": product["first_approval"] or "",
-        "url": product["url"],
+        "first_approval": _iso(product.first_authorised_on),
+        "url": request.build_absolute_uri(product.get_absolute_url()),
     }
 
 
 # --- helpers ----------------------------------------------------------------------
 
 
-def _serialize(request, products):
-    return ProductSerializer(products, many=True, context={"request": request}).data
+def _iso(date):
+    return date.isoformat() if date else ""
 
 
-def _all_products(request):
-    return _serialize(request, Product.objects.for_detail().order_by("slug"))
-
-
-def _pick(data, *names):
-    return {name: data[name] for name in names}
+def _bool(value):
+    return "true" if value else "false"
 
 
 def _joined(values):

@@ -19,7 +19,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 
-from catalog.models import DatasetVersion, Indication, RegulatoryEvent
+from catalog.models import DatasetVersion, DecisionIndication, RegulatoryEvent
 
 CHANGES_PER_PAGE = 50
 FEED_ENTRIES = 50
@@ -50,11 +50,12 @@ def changes(limit=None):
         RegulatoryEvent.objects.select_related("agency", "product")
         .prefetch_related(
             Prefetch(
-                "indications",
-                queryset=Indication.objects.select_related("disease").order_by(
-                    "position"
-                ),
-            )
+                "indication_links",
+                queryset=DecisionIndication.objects.select_related(
+                    "indication"
+                ).prefetch_related("indication__diseases"),
+            ),
+            "sources",
         )
         .order_by("-date", "product__brand_name", "-position")
     )
@@ -72,13 +73,14 @@ def changes(limit=None):
 def _event_change(event):
     product, agency = event.product, event.agency
     what = event.get_event_type_display()
-    diseases = dict.fromkeys(i.disease.name for i in event.indications.all())
+    indications = event.covered_indications
+    diseases = dict.fromkeys(d.name for i in indications for d in i.diseases.all())
     summary = f"{agency.short_name}: {what}"
     if diseases:
         summary += f" for {'; '.join(diseases)}"
     if event.pathway:
         summary += f" ({event.pathway})"
-    keys = "+".join(i.key for i in event.indications.all())
+    keys = "+".join(i.key for i in indications)
     anchor = f"{product.slug}-{agency.slug}-{event.event_type}-{event.iso_date}"
     return Change(
         sort_date=event.date,

@@ -1,8 +1,11 @@
 """The product list's facets: one FilterSet, shared by the pages and the API.
 
-Every facet takes several values (OR within a facet, AND across facets). Values
-that are not valid are dropped with a message rather than failing the whole
-request: a visitor following an old or mistyped link still gets a useful page.
+Every facet takes several values (OR within a facet, AND across facets). The
+disease, area, regulator, country, status and date facets all apply to the
+same status row, so "follicular lymphoma" and "TGA" mean a TGA decision on a
+follicular lymphoma indication. Values that are not valid are dropped and noted
+as problems (structured data): the page shows them as messages, the API and the
+CSV export answer 400 with them.
 """
 
 from __future__ import annotations
@@ -11,12 +14,11 @@ import re
 from dataclasses import dataclass, field
 
 import django_filters
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.http import QueryDict
 from django.utils.text import slugify
 
 from catalog.choices import (
-    AUTHORISED_STATUSES,
     DonorRelation,
     GeneModification,
     Modality,
@@ -25,18 +27,18 @@ from catalog.choices import (
     Tissue,
 )
 from catalog.models import (
+    AUTHORISED,
     Agency,
     Company,
     Disease,
-    Indication,
+    DiseaseLineage,
+    IndicationStatus,
     Mechanism,
     Product,
-    ProductStatus,
     Target,
 )
 
-AUTHORISED_NOW = "authorised"
-STATUS_CHOICES = [(AUTHORISED_NOW, "Authorised now (any pathway)"), *Status.choices]
+STATUS_CHOICES = [(AUTHORISED, "Authorised now (any pathway)"), *Status.choices]
 SORTS = {
     "name": ("Name", ("brand_name", "slug")),
     "first-approval": (
@@ -56,8 +58,38 @@ DEFAULT_SORT = "name"
 YEAR_RANGE = range(1990, 2101)
 MAX_VALUES_PER_FACET = 30
 SLUG_FILTERS = ("target", "mechanism", "disease", "agency", "sponsor")
+# Facets that select status rows; together they apply to one row.
+ROW_FILTERS = (
+    "disease",
+    "area",
+    "agency",
+    "country",
+    "status",
+    "approved_from",
+    "approved_to",
+)
 # Parameters that are not filters but belong to the list's state.
 NON_FILTER_PARAMS = {"page"}
+
+
+@dataclass(frozen=True)
+class FilterProblem:
+    """A query-string value no filter could use."""
+
+    parameter: str
+    value: str
+    reason: str  # what is wrong, as a sentence without the consequence
+    ignored: str = "it was ignored"
+
+    @property
+    def message(self):
+        """For an API client, whose request is refused."""
+        return f"{self.reason}."
+
+    @property
+    def page_message(self):
+        """For a visitor, whose page goes on without the value."""
+        return f"{self.reason}; {self.ignored}."
 
 
 @dataclass
@@ -118,23 +150,25 @@ class ProductFilter(django_filters.FilterSet):
     mechanism = SlugFilter(
         field_name="mechanisms__slug", model=Mechanism, label="Mechanism", distinct=True
     )
-    disease = SlugFilter(method="filter_disease", model=Disease, label="Disease")
-    area = django_filters.MultipleChoiceFilter(
-        method="filter_area", choices=TherapeuticArea.choices, label="Therapeutic area"
+    disease = SlugFilter(method="filter_rows", model=Disease, label="Disease")
+    exact = django_filters.BooleanFilter(
+        method="filter_rows", label="This disease only, not narrower ones"
     )
-    agency = SlugFilter(method="filter_agency_status", model=Agency, label="Regulator")
+    area = django_filters.MultipleChoiceFilter(
+        method="filter_rows", choices=TherapeuticArea.choices, label="Therapeutic area"
+    )
+    agency = SlugFilter(method="filter_rows", model=Agency, label="Regulator")
+    country = django_filters.MultipleChoiceFilter(
+        method="filter_rows", choices=[], label="Country or region"
+    )
     status = django_filters.MultipleChoiceFilter(
-        method="filter_agency_status", choices=STATUS_CHOICES, label="Status"
+        method="filter_rows", choices=STATUS_CHOICES, label="Status"
     )
     approved_from = django_filters.NumberFilter(
-        field_name="first_authorised_on__year",
-        lookup_expr="gte",
-        label="First approved from (year)",
+        method="filter_rows", label="First authorised from (year)"
     )
     approved_to = django_filters.NumberFilter(
-        field_name="first_authorised_on__year",
-        lookup_expr="lte",
-        label="First approved to (year)",
+        method="filter_rows", label="First authorised to (year)"
     )
     sponsor = SlugFilter(field_name="sponsor__slug", model=Company, label="Sponsor")
     sort = django_filters.ChoiceFilter(
@@ -149,7 +183,7 @@ class ProductFilter(django_filters.FilterSet):
         fields = []
 
     def __init__(self, data=None, *args, cache=None, **kwargs):
-        self.warnings = []
+        self.problems = []
         # Shared with the FilterSets built for facet counts, so that the
         # lookups of valid values run once per request.
         self.cache = {} if cache is None else cache
@@ -157,7 +191,7 @@ class ProductFilter(django_filters.FilterSet):
         data = self.drop_invalid(data if data is not None else QueryDict())
         super().__init__(data, *args, **kwargs)
         for name, value in data.lists():
-            if name in ("cell_type", *SLUG_FILTERS):
+            if name in ("cell_type", "country", *SLUG_FILTERS):
                 self.filters[name].extra["choices"] = [(v, v) for v in value]
 
     # --- cleaning ----------------------------------------------------------------
@@ -166,6 +200,15 @@ class ProductFilter(django_filters.FilterSet):
         if key not in self.cache:
             self.cache[key] = compute()
         return self.cache[key]
+
+    def country_choices(self):
+        """Countries (or the EU) whose regulators the catalog records."""
+
+        def compute():
+            pairs = Agency.objects.order_by("region").values_list("country", "region")
+            return list(dict.fromkeys(pairs))
+
+        return self.cached("country_choices", compute)
 
     def cell_type_choices(self):
         def compute():
@@ -181,6 +224,8 @@ class ProductFilter(django_filters.FilterSet):
         base = self.base_filters[name]
         if name == "cell_type":
             return {value for value, _ in self.cell_type_choices()}
+        if name == "country":
+            return {value for value, _ in self.country_choices()}
         if isinstance(base, SlugFilter):
             return self.cached(
                 f"slugs:{name}",
@@ -211,26 +256,35 @@ class ProductFilter(django_filters.FilterSet):
             value = values[-1]
             if re.fullmatch(r"[0-9]{4}", value) and int(value) in YEAR_RANGE:
                 return [value]
-            self.warnings.append(f"“{value}” is not a year, so “{label}” was ignored.")
+            self.note(
+                name, value, f"“{value}” is not a year", f"so “{label}” was ignored"
+            )
+            return []
+        if name == "exact":
+            value = values[-1]
+            if value in ("0", "1"):
+                return [{"1": "true", "0": "false"}[value]]
+            self.note(name, value, f"“{value}” is not 0 or 1 for “{label}”")
             return []
         if name == "sort":
             value = values[-1]
             if value in SORTS:
                 return [value]
-            self.warnings.append(
-                f"“{value}” is not a way to sort; sorted by name instead."
+            self.note(
+                name, value, f"“{value}” is not a way to sort", "sorted by name instead"
             )
             return []
         if len(values) > MAX_VALUES_PER_FACET:
-            self.warnings.append(f"Too many values for “{label}”; it was ignored.")
+            self.note(name, "", f"Too many values for “{label}”")
             return []
         allowed = self.allowed_values(name)
         for value in values:
             if value not in allowed:
-                self.warnings.append(
-                    f"“{value}” is not a known {label.lower()}; it was ignored."
-                )
+                self.note(name, value, f"“{value}” is not a known {label.lower()}")
         return list(dict.fromkeys(value for value in values if value in allowed))
+
+    def note(self, name, value, reason, ignored="it was ignored"):
+        self.problems.append(FilterProblem(name, value, reason, ignored))
 
     # --- filters ---------------------------------------------------------------
 
@@ -241,32 +295,41 @@ class ProductFilter(django_filters.FilterSet):
         names = [label for slug, label in self.cell_type_choices() if slug in values]
         return queryset.filter(cell_type__in=names)
 
-    def disease_ids(self):
-        return self.cached(
-            "disease_ids", lambda: dict(Disease.objects.values_list("slug", "pk"))
-        )
-
-    def descendants(self):
-        return self.cached("descendants", Disease.objects.descendants_map)
-
-    def filter_disease(self, queryset, name, slugs):
-        below = self.descendants()
-        ids = set().union(*(below[self.disease_ids()[slug]] for slug in slugs))
-        return queryset.for_diseases(ids)
-
-    def filter_area(self, queryset, name, areas):
-        return queryset.filter(
-            indications__disease__therapeutic_area__in=areas
-        ).distinct()
-
-    def filter_agency_status(self, queryset, name, value):
-        """Agency and status filter the same status rows: 'FDA' and 'withdrawn'
-        means withdrawn at the FDA, not withdrawn somewhere and FDA-decided."""
+    def row_criteria(self, skip=()):
+        """The active row facets as arguments of IndicationStatus.matching."""
         data = self.form.cleaned_data
-        if name == "status" and data.get("agency"):
-            return queryset  # applied together with the agency
-        rows = status_rows(data.get("agency"), data.get("status"))
-        return queryset.filter(pk__in=rows.values("product"))
+        return {
+            "diseases": None if "disease" in skip else data.get("disease"),
+            "exact": bool(data.get("exact")),
+            "areas": None if "area" in skip else data.get("area"),
+            "agencies": None if "agency" in skip else data.get("agency"),
+            "countries": None if "country" in skip else data.get("country"),
+            "statuses": None if "status" in skip else data.get("status"),
+            "approved_from": None
+            if "approved_from" in skip
+            else data.get("approved_from"),
+            "approved_to": None if "approved_to" in skip else data.get("approved_to"),
+        }
+
+    def has_row_filters(self):
+        data = self.form.cleaned_data
+        return any(data.get(name) not in (None, "", []) for name in ROW_FILTERS)
+
+    def matching_rows(self):
+        """The status rows the active row facets select (all rows when none)."""
+        return IndicationStatus.objects.matching(**self.row_criteria())
+
+    def filter_rows(self, queryset, name, value):
+        """Row facets apply once, together, when the first of them is reached."""
+        data = self.form.cleaned_data
+        first = next(
+            f for f in (*ROW_FILTERS, "exact") if data.get(f) not in (None, "", [])
+        )
+        if name != first:
+            return queryset
+        if not self.has_row_filters():  # `exact` alone narrows nothing
+            return queryset
+        return queryset.filter(pk__in=self.matching_rows().values("product_id"))
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*SORTS[value][1])
@@ -316,14 +379,17 @@ class ProductFilter(django_filters.FilterSet):
                 "mechanism", "mechanisms__slug", _slug_choices(Mechanism), present
             ),
             self.disease_facet(),
-            self.field_facet(
+            self.row_facet(
                 "area",
-                "indications__disease__therapeutic_area",
+                "indication__diseases__therapeutic_area",
                 TherapeuticArea.choices,
                 present,
             ),
-            self.status_facet("agency", _slug_choices(Agency, "short_name"), present),
-            self.status_facet("status", STATUS_CHOICES, present),
+            self.row_facet("agency", "agency__slug", self.agency_choices(), present),
+            self.row_facet(
+                "country", "agency__country", self.country_choices(), present
+            ),
+            self.row_facet("status", "status", STATUS_CHOICES, present),
             self.field_facet(
                 "sponsor", "sponsor__slug", _slug_choices(Company), present
             ),
@@ -350,14 +416,19 @@ class ProductFilter(django_filters.FilterSet):
                 "slug", flat=True
             )
         )
-        present["indications__disease__therapeutic_area"] = set(
-            Indication.objects.values_list("disease__therapeutic_area", flat=True)
+        rows = IndicationStatus.objects.values_list(
+            "agency__slug", "agency__country", "status"
+        ).distinct()
+        present["agency__slug"] = {agency for agency, _, _ in rows}
+        present["agency__country"] = {country for _, country, _ in rows}
+        present["status"] = {status for _, _, status in rows}
+        if present["status"] & {s.value for s in Status if s.is_authorised}:
+            present["status"].add(AUTHORISED)
+        present["indication__diseases__therapeutic_area"] = set(
+            Disease.objects.filter(indications__isnull=False).values_list(
+                "therapeutic_area", flat=True
+            )
         )
-        statuses = ProductStatus.objects.values_list("agency__slug", "status")
-        present["agency"] = {agency for agency, _ in statuses}
-        present["status"] = {status for _, status in statuses}
-        if present["status"] & set(AUTHORISED_STATUSES):
-            present["status"].add(AUTHORISED_NOW)
         return present
 
     def without(self, *names):
@@ -386,39 +457,58 @@ class ProductFilter(django_filters.FilterSet):
         ]
         return Facet(name, self.filters[name].label, options)
 
-    def disease_facet(self):
-        """Counts roll up the hierarchy: 'lymphoma' counts its subtypes' products."""
-        below = self.descendants()
-        everywhere = _products_by_disease(Indication.objects.all())
-        filtered = _products_by_disease(
-            Indication.objects.filter(product__in=self.without("disease"))
-        )
-        counts, available = {}, set()
-        choices = list(Disease.objects.values_list("pk", "slug", "name"))
-        for pk, slug, _ in choices:
-            if any(everywhere.get(d) for d in below[pk]):
-                available.add(slug)
-            counts[slug] = len(
-                set().union(*(filtered.get(d, set()) for d in below[pk]))
-            )
-        return self.facet(
-            "disease", [(slug, name) for _, slug, name in choices], counts, available
+    def agency_choices(self):
+        """Regulators named with their place: 'Japan · MHLW/PMDA'."""
+        agencies = Agency.objects.order_by("region", "short_name")
+        return [(agency.slug, agency.display_name) for agency in agencies]
+
+    def rows_for_facet(self, name):
+        """Status rows meeting every active filter except facet `name`."""
+        products = self.without(*ROW_FILTERS)
+        criteria = self.row_criteria(skip={name})
+        return IndicationStatus.objects.matching(**criteria).filter(
+            product__in=products
         )
 
-    def status_facet(self, name, choices, present):
-        """Agency and status count the same rows, so each respects the other."""
-        cleaned = self.form.cleaned_data
-        rows = status_rows(
-            cleaned.get("agency") if name == "status" else None,
-            cleaned.get("status") if name == "agency" else None,
-        ).filter(product__in=self.without("agency", "status"))
-        path = "agency__slug" if name == "agency" else "status"
-        grouped = rows.values(path).annotate(n=Count("product", distinct=True))
+    def row_facet(self, name, path, choices, present):
+        """Counts of products whose matching rows have each value of `name`."""
+        grouped = (
+            self.rows_for_facet(name)
+            .values(path)
+            .annotate(n=Count("product", distinct=True))
+        )
         counts = {row[path]: row["n"] for row in grouped.order_by()}
         if name == "status":
-            authorised = rows.filter(status__in=AUTHORISED_STATUSES)
-            counts[AUTHORISED_NOW] = authorised.values("product").distinct().count()
-        return self.facet(name, choices, counts, present[name])
+            authorised = self.rows_for_facet(name).filter(
+                status__in=[s.value for s in Status if s.is_authorised]
+            )
+            counts[AUTHORISED] = authorised.values("product").distinct().count()
+        return self.facet(name, choices, counts, present[path])
+
+    def disease_facet(self):
+        """Counts roll up the hierarchy: 'lymphoma' counts its subtypes' products.
+
+        A product counts under a disease when one of its matching rows is for
+        an indication covering that disease or a narrower one.
+        """
+        rows = self.rows_for_facet("disease")
+        lineage = DiseaseLineage.objects.filter(
+            descendant__indications__statuses__in=rows
+        )
+        counts = dict(
+            lineage.values_list("ancestor__slug")
+            .annotate(
+                n=Count("descendant__indications__statuses__product", distinct=True)
+            )
+            .order_by()
+        )
+        available = set(
+            DiseaseLineage.objects.filter(descendant__indications__isnull=False)
+            .values_list("ancestor__slug", flat=True)
+            .distinct()
+        )
+        choices = list(Disease.objects.values_list("slug", "name"))
+        return self.facet("disease", choices, counts, available)
 
     def chips(self, facets):
         """(label, query without it) for every active filter, for removal links."""
@@ -429,7 +519,7 @@ class ProductFilter(django_filters.FilterSet):
                 values = [v for v in remaining.getlist(facet.name) if v != option.value]
                 remaining.setlist(facet.name, values)
                 chips.append((f"{facet.label}: {option.label}", remaining))
-        for name in ("q", "approved_from", "approved_to"):
+        for name in ("q", "exact", "approved_from", "approved_to"):
             if self.query.get(name):
                 remaining = self.query.copy()
                 del remaining[name]
@@ -440,25 +530,5 @@ class ProductFilter(django_filters.FilterSet):
         return chips
 
 
-def status_rows(agencies=None, statuses=None):
-    """ProductStatus rows for these agency slugs and statuses (None: any)."""
-    rows = ProductStatus.objects.all()
-    if agencies:
-        rows = rows.filter(agency__slug__in=agencies)
-    if statuses:
-        wanted = Q(status__in=[s for s in statuses if s != AUTHORISED_NOW])
-        if AUTHORISED_NOW in statuses:
-            wanted |= Q(status__in=AUTHORISED_STATUSES)
-        rows = rows.filter(wanted)
-    return rows
-
-
 def _slug_choices(model, label="name"):
     return list(model.objects.order_by(label).values_list("slug", label))
-
-
-def _products_by_disease(indications):
-    products = {}
-    for disease_id, product_id in indications.values_list("disease_id", "product_id"):
-        products.setdefault(disease_id, set()).add(product_id)
-    return products

@@ -1,11 +1,10 @@
-import datetime
-
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 
 from catalog.choices import (
+    AUTHORISED_STATUSES,
     AUTHORISING_EVENTS,
     STATUS_RANK,
     AliasKind,
@@ -14,15 +13,13 @@ from catalog.choices import (
     EventType,
     GeneModification,
     Modality,
+    SourceKind,
     Status,
     SynonymKind,
     TherapeuticArea,
     Tissue,
 )
 from catalog.text import render_markdown
-
-# Sorts agencies that have never authorised the product after those that have.
-_NO_DATE = datetime.date.max
 
 
 def display_date(date, precision):
@@ -91,6 +88,8 @@ class Agency(models.Model):
     short_name = models.CharField(max_length=40)
     name = models.CharField(max_length=200)
     region = models.CharField(max_length=100)
+    # ISO 3166 alpha-2 in lower case ("jp"), or "eu" for the European Union.
+    country = models.CharField(max_length=2)
     website = models.URLField(blank=True)
 
     objects = SlugManager()
@@ -107,6 +106,11 @@ class Agency(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def display_name(self):
+        """The place first, then who decides there: 'Japan · MHLW/PMDA'."""
+        return f"{self.region} · {self.short_name}"
 
 
 class CellSource(models.Model):
@@ -225,39 +229,26 @@ class DiseaseQuerySet(SlugQuerySet):
         )
 
     def descendants_map(self):
-        """Every disease id mapped to itself and all the ids below it.
-
-        The whole parent table is read in one query and walked in Python: the
-        vocabulary is a few hundred rows, and this keeps the query count fixed
-        however deep the tree is.
-        """
-        children = {}
-        for parent_id, child_id in Disease.parents.through.objects.values_list(
-            "to_disease_id", "from_disease_id"
-        ):
-            children.setdefault(parent_id, set()).add(child_id)
+        """Every disease id mapped to itself and all the ids below it, read in
+        one query from the lineage table that `seed` fills."""
         below = {}
-
-        def walk(disease_id):
-            if disease_id not in below:
-                below[disease_id] = {disease_id}  # guards against cycles
-                for child_id in children.get(disease_id, ()):
-                    below[disease_id] |= walk(child_id)
-            return below[disease_id]
-
-        for disease_id in Disease.objects.values_list("pk", flat=True):
-            walk(disease_id)
+        for ancestor, descendant in DiseaseLineage.objects.values_list(
+            "ancestor_id", "descendant_id"
+        ):
+            below.setdefault(ancestor, set()).add(descendant)
         return below
 
-    def descendant_ids(self, roots):
-        """Ids of `roots` and every disease below them in the hierarchy."""
-        below = self.descendants_map()
-        return set().union(*(below.get(disease.pk, {disease.pk}) for disease in roots))
+    def and_narrower(self):
+        """These diseases and every disease below them in the hierarchy."""
+        return Disease.objects.filter(
+            lineage_up__ancestor__in=self.values("pk")
+        ).distinct()
 
     def as_tree(self):
         """Root diseases grouped by therapeutic area, each node carrying its
-        narrower diseases (`narrower`) and how many products treat it or
-        anything below it (`product_total`). Four queries whatever the size.
+        narrower diseases (`narrower`) and how many products have a decision on
+        an indication for it or anything below it (`product_total`, as on the
+        disease page). Four queries whatever the size.
         """
         diseases = {disease.pk: disease for disease in self.order_by("name")}
         children, has_parent = {}, set()
@@ -266,25 +257,20 @@ class DiseaseQuerySet(SlugQuerySet):
         ):
             children.setdefault(parent_id, []).append(diseases[child_id])
             has_parent.add(child_id)
-        direct = {}
-        for product_id, disease_id in Indication.objects.values_list(
-            "product_id", "disease_id"
-        ):
-            direct.setdefault(disease_id, set()).add(product_id)
-
-        def products_below(disease):
-            if not hasattr(disease, "_products_below"):
-                found = set(direct.get(disease.pk, ()))
-                for child in children.get(disease.pk, ()):
-                    found |= products_below(child)
-                disease._products_below = found
-            return disease._products_below
-
+        totals = dict(
+            DiseaseLineage.objects.values_list("ancestor_id")
+            .annotate(
+                n=models.Count(
+                    "descendant__indications__statuses__product", distinct=True
+                )
+            )
+            .order_by()
+        )
         for disease in diseases.values():
             disease.narrower = sorted(
                 children.get(disease.pk, []), key=lambda d: d.name
             )
-            disease.product_total = len(products_below(disease))
+            disease.product_total = totals.get(disease.pk, 0)
         areas = []
         for area in TherapeuticArea:
             roots = [
@@ -351,6 +337,56 @@ class DiseaseSynonym(models.Model):
         return self.term
 
 
+class DiseaseLineage(models.Model):
+    """One row per disease and each disease at or above it (depth 0 is itself).
+
+    `seed` fills it from the parents table, so that "this disease and every
+    narrower one" is a join rather than a walk through the tree.
+    """
+
+    ancestor = models.ForeignKey(
+        Disease, on_delete=models.CASCADE, related_name="lineage_down"
+    )
+    descendant = models.ForeignKey(
+        Disease, on_delete=models.CASCADE, related_name="lineage_up"
+    )
+    depth = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ("ancestor", "depth")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ancestor", "descendant"], name="catalog_diseaselineage_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ancestor_id} ⊇ {self.descendant_id}"
+
+    @classmethod
+    def rebuild(cls):
+        """Replace the table with the closure of the current parents table."""
+        parents = {}
+        for child, parent in Disease.parents.through.objects.values_list(
+            "from_disease_id", "to_disease_id"
+        ):
+            parents.setdefault(child, set()).add(parent)
+        rows = {}
+        for disease_id in Disease.objects.values_list("pk", flat=True):
+            level, depth = {disease_id}, 0
+            while level:
+                for ancestor in level:
+                    rows.setdefault((ancestor, disease_id), depth)
+                level = {p for d in level for p in parents.get(d, ())}
+                level -= {a for a, d in rows if d == disease_id}
+                depth += 1
+        cls.objects.all().delete()
+        cls.objects.bulk_create(
+            cls(ancestor_id=a, descendant_id=d, depth=depth)
+            for (a, d), depth in rows.items()
+        )
+
+
 class ProductFamily(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
@@ -370,40 +406,53 @@ class ProductFamily(models.Model):
 
 
 class ProductQuerySet(SlugQuerySet):
-    def with_events(self, indications=None):
-        """Prefetch each product's events, oldest first, with agency and indications.
-
-        Statuses are computed from these in Python, so every page that shows a
-        status badge needs them; three queries whatever the number of products.
-        """
-        if indications is None:
-            indications = Indication.objects.only("id", "product_id")
+    def with_events(self):
+        """Prefetch each product's decisions, oldest first, with their regulator,
+        indications (and the regulator's wording) and sources."""
         events = RegulatoryEvent.objects.select_related("agency").prefetch_related(
-            Prefetch("indications", queryset=indications)
+            Prefetch(
+                "indication_links",
+                queryset=DecisionIndication.objects.select_related(
+                    "indication"
+                ).prefetch_related("indication__diseases"),
+            ),
+            "sources",
         )
         return self.prefetch_related(Prefetch("events", queryset=events))
 
-    def for_listing(self):
-        """What a product card needs: sponsor, source, target and the statuses
-        stored at seed time (cheaper than replaying each product's events)."""
-        statuses = ProductStatus.objects.select_related("agency").order_by(
-            "since", "agency__short_name"
-        )
+    def for_listing(self, statuses=None):
+        """What a product card needs: sponsor, source, target and the status
+        rows stored at seed time. `statuses` narrows the rows the card shows
+        (e.g. to the indications for one disease)."""
+        if statuses is None:
+            statuses = IndicationStatus.objects.all()
         return self.select_related("sponsor", "cell_source", "target").prefetch_related(
-            Prefetch("statuses", queryset=statuses)
+            Prefetch(
+                "statuses",
+                queryset=statuses.select_related("agency", "indication")
+                .prefetch_related("indication__diseases")
+                .order_by("agency__region", "agency__short_name"),
+                to_attr="listed_statuses",
+            )
         )
 
     def for_detail(self):
         """Everything the product page shows, in a fixed number of queries."""
-        with_disease = Indication.objects.select_related("disease")
         return (
             self.select_related("sponsor__parent", "cell_source", "target", "family")
-            .with_events(indications=with_disease)
+            .with_events()
             .prefetch_related(
                 Prefetch(
                     "aliases", queryset=ProductAlias.objects.order_by("kind", "name")
                 ),
-                Prefetch("indications", queryset=with_disease),
+                Prefetch("indications", queryset=Indication.objects.with_diseases()),
+                Prefetch(
+                    "statuses",
+                    queryset=IndicationStatus.objects.select_related(
+                        "agency", "indication"
+                    ).order_by("indication__position", "agency__slug"),
+                    to_attr="listed_statuses",
+                ),
                 Prefetch(
                     "product_mechanisms",
                     queryset=ProductMechanism.objects.select_related("mechanism"),
@@ -418,50 +467,14 @@ class ProductQuerySet(SlugQuerySet):
         )
 
     def authorised(self):
-        """Products that some agency has authorised at some time."""
+        """Products that some regulator has authorised at some time."""
         return self.filter(first_authorised_on__isnull=False)
 
-    def refresh_derived(self):
-        """Recompute statuses and dates derived from the events.
-
-        `seed` calls this after every load: the data changes only then, so the
-        lists can filter and sort on plain columns instead of replaying every
-        product's history on each request.
-        """
-        ProductStatus.objects.filter(product__in=self).delete()
-        rows, products = [], list(self.with_events())
-        for product in products:
-            statuses = product.agency_statuses
-            rows += [
-                ProductStatus(
-                    product=product,
-                    agency=s.agency,
-                    status=s.status,
-                    since=s.since,
-                    since_precision=s.since_event.date_precision,
-                )
-                for s in statuses
-            ]
-            first = product.first_authorisation
-            events = product.events.all()
-            product.first_authorised_on = first.date if first else None
-            product.latest_event_on = max((e.date for e in events), default=None)
-            product.authorised_indication_count = len(
-                {
-                    pk
-                    for s in statuses
-                    for pk, event in s.latest_by_indication.items()
-                    if event.status.is_authorised
-                }
-            )
-        ProductStatus.objects.bulk_create(rows)
-        self.model.objects.bulk_update(
-            products,
-            ["first_authorised_on", "latest_event_on", "authorised_indication_count"],
-        )
-
-    def for_diseases(self, disease_ids):
-        return self.filter(indications__disease_id__in=disease_ids).distinct()
+    def matching(self, **criteria):
+        """Products with a status row meeting every criterion on one indication
+        (see IndicationStatusQuerySet.matching)."""
+        rows = IndicationStatus.objects.matching(**criteria)
+        return self.filter(pk__in=rows.values("product_id"))
 
     def search(self, query):
         from catalog.search import search_products
@@ -508,7 +521,7 @@ class Product(models.Model):
     ncit_code = models.CharField("NCIt code", max_length=20, blank=True)
     atc_code = models.CharField("ATC code", max_length=20, blank=True)
     chembl_id = models.CharField("ChEMBL ID", max_length=30, blank=True)
-    # Derived from the events when `seed` runs (see ProductQuerySet.refresh_derived),
+    # Derived from the decisions when `seed` runs (see catalog.seed.derive),
     # so that lists can filter and sort on them in SQL.
     first_authorised_on = models.DateField(null=True, blank=True, editable=False)
     latest_event_on = models.DateField(null=True, blank=True, editable=False)
@@ -552,156 +565,102 @@ class Product(models.Model):
         return self.brand_name
 
     @cached_property
-    def agency_statuses(self):
-        """One AgencyStatus per agency that has decided on this product.
-
-        Uses the prefetched events (see ProductQuerySet.with_events), oldest
-        first, so the latest decision about each indication wins.
-        """
+    def agency_summaries(self):
+        """Per regulator, the standing that speaks for the product there (see
+        catalog.status.best), from the prefetched status rows."""
         by_agency = {}
-        for event in self.events.all():
-            by_agency.setdefault(event.agency, []).append(event)
-        statuses = [
-            AgencyStatus(agency, events) for agency, events in by_agency.items()
-        ]
-        return sorted(
-            statuses,
-            key=lambda status: (status.since or _NO_DATE, status.agency.short_name),
-        )
+        for row in self.listed_statuses:
+            by_agency.setdefault(row.agency, []).append(row)
+        summaries = [AgencySummary(agency, rows) for agency, rows in by_agency.items()]
+        return sorted(summaries, key=lambda s: (s.rank, s.since, s.agency.short_name))
+
+    @property
+    def rows_by_indication(self):
+        """[(indication, [status rows])] from the prefetched rows, indications in
+        the product's order: on a disease page, only those for that disease."""
+        grouped = {}
+        for row in sorted(self.listed_statuses, key=lambda r: r.indication.position):
+            grouped.setdefault(row.indication, []).append(row)
+        return list(grouped.items())
 
     @property
     def decision_matrix(self):
-        """Indications × agencies: the latest decision in each cell, or None.
+        """Indications × regulators: the status row in each cell, or None.
 
-        Returns (agencies, rows), each row an (indication, [event | None])
-        pair in the agencies' order.
+        Returns (agencies, rows), each row an (indication, [status | None])
+        pair in the agencies' order; every agency here decided something.
+        Both come from the prefetched rows (ProductQuerySet.for_detail).
         """
-        statuses = self.agency_statuses
+        cells, first_decided = {}, {}
+        for row in self.listed_statuses:
+            cells[row.indication_id, row.agency_id] = row
+            day = min(row.since, row.first_authorised_on or row.since)
+            first_decided[row.agency] = min(day, first_decided.get(row.agency, day))
+        # The regulator that decided first comes first, as in the timeline.
+        agencies = sorted(first_decided, key=lambda a: (first_decided[a], a.short_name))
         rows = [
-            (
-                indication,
-                [status.latest_by_indication.get(indication.pk) for status in statuses],
-            )
+            (indication, [cells.get((indication.pk, a.pk)) for a in agencies])
             for indication in self.indications.all()
         ]
-        return [status.agency for status in statuses], rows
+        return agencies, rows
 
     def related(self, limit=6):
         """Other products with the same target, a shared disease or mechanism,
         those sharing the most diseases first."""
-        disease_ids = [indication.disease_id for indication in self.indications.all()]
+        disease_ids = [d.pk for i in self.indications.all() for d in i.diseases.all()]
         mechanism_ids = [link.mechanism_id for link in self.product_mechanisms.all()]
-        shared = Q(indications__disease_id__in=disease_ids)
+        shared = Q(indications__diseases__in=disease_ids)
         related = Q(mechanisms__in=mechanism_ids) | shared
         if self.target_id:
             related |= Q(target_id=self.target_id)
         candidates = (
             Product.objects.filter(related)
             .exclude(pk=self.pk)
-            .annotate(shared=models.Count("indications", filter=shared, distinct=True))
+            .annotate(
+                shared=models.Count(
+                    "indications__diseases", filter=shared, distinct=True
+                )
+            )
             .order_by("-shared", "brand_name")
             .values_list("pk", flat=True)[:limit]
         )
-        ids = list(candidates)
+        ids = list(dict.fromkeys(candidates))
         found = {p.pk: p for p in Product.objects.filter(pk__in=ids).for_listing()}
         return [found[pk] for pk in ids]
-
-    @property
-    def first_authorisation(self):
-        dates = [event for event in self.events.all() if event.is_authorising]
-        return min(dates, key=lambda event: event.date, default=None)
 
     @property
     def has_unverified_facts(self):
         return any(event.unverified for event in self.events.all())
 
 
-class AgencyStatus:
-    """Where a product stands with one agency, and since when.
+class AgencySummary:
+    """Where a product stands with one regulator: the best of its indications'
+    rows, with those rows kept for the pages that list them."""
 
-    `latest_by_indication` maps each indication id to the agency's latest
-    decision about it; the product's status is the best of those.
-    """
-
-    def __init__(self, agency, events):
+    def __init__(self, agency, rows):
         self.agency = agency
-        self.events = events
-        self.latest_by_indication = {}
-        product_level = None
-        for event in events:
-            indication_ids = [indication.pk for indication in event.indications.all()]
-            if indication_ids:
-                self.latest_by_indication.update(dict.fromkeys(indication_ids, event))
-            elif event.applies_to_whole_product and self.latest_by_indication:
-                self.latest_by_indication = dict.fromkeys(
-                    self.latest_by_indication, event
-                )
-            else:
-                product_level = event
-        candidates = list(self.latest_by_indication.values()) or [product_level]
-        deciding = min(candidates, key=lambda e: STATUS_RANK.index(e.status))
-        self.status = deciding.status
-        first = self.first_authorisation
-        self.since_event = first if self.status.is_authorised and first else deciding
-        self.since = self.since_event.date
-
-    @property
-    def first_authorisation(self):
-        return next((event for event in self.events if event.is_authorising), None)
-
-    # The same face as a stored ProductStatus, so one template shows either.
-    @property
-    def state(self):
-        return self.status
-
-    @property
-    def display_since(self):
-        return self.since_event.display_date
-
-    @property
-    def iso_since(self):
-        return self.since_event.iso_date
-
-
-class ProductStatus(models.Model):
-    """Where a product stands with one agency: AgencyStatus, stored at seed time."""
-
-    product = models.ForeignKey(
-        Product, on_delete=models.CASCADE, related_name="statuses"
-    )
-    agency = models.ForeignKey(
-        Agency, on_delete=models.CASCADE, related_name="statuses"
-    )
-    status = models.CharField(max_length=20, choices=Status)
-    since = models.DateField()
-    since_precision = models.CharField(
-        max_length=10, choices=DatePrecision, default=DatePrecision.DAY
-    )
-
-    class Meta:
-        ordering = ("since",)
-        verbose_name_plural = "product statuses"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["product", "agency"], name="catalog_productstatus_once"
-            ),
-            _choices_constraint("productstatus", "status", Status),
-        ]
-
-    def __str__(self):
-        return f"{self.product} – {self.agency}: {self.get_status_display()}"
+        self.rows = rows
+        self.deciding = min(rows, key=lambda row: (row.rank, row.since))
 
     @property
     def state(self):
-        return Status(self.status)
+        return self.deciding.state
+
+    @property
+    def rank(self):
+        return self.deciding.rank
+
+    @property
+    def since(self):
+        return self.deciding.since
 
     @property
     def display_since(self):
-        return display_date(self.since, self.since_precision)
+        return self.deciding.display_since
 
     @property
     def iso_since(self):
-        return iso_date(self.since, self.since_precision)
+        return self.deciding.iso_since
 
 
 class ProductAlias(models.Model):
@@ -757,17 +716,32 @@ class ProductMechanism(models.Model):
         return f"{self.product} – {self.mechanism}"
 
 
+class IndicationQuerySet(models.QuerySet):
+    def with_diseases(self):
+        return self.prefetch_related(
+            Prefetch(
+                "diseases",
+                queryset=Disease.objects.order_by("indicationdisease__position"),
+            )
+        )
+
+
 class Indication(models.Model):
+    """One clinical use of a product, the same whichever regulator decided on it."""
+
     product = models.ForeignKey(
         Product, on_delete=models.CASCADE, related_name="indications"
     )
     key = models.SlugField()
-    disease = models.ForeignKey(
-        Disease, on_delete=models.PROTECT, related_name="indications"
+    diseases = models.ManyToManyField(
+        Disease, through="IndicationDisease", related_name="indications"
     )
     population = models.CharField(max_length=300)
     line_of_therapy = models.CharField(max_length=600, blank=True)
+    restrictions = models.CharField(max_length=600, blank=True)
     position = models.PositiveSmallIntegerField()
+
+    objects = IndicationQuerySet.as_manager()
 
     class Meta:
         ordering = ("product", "position")
@@ -778,10 +752,37 @@ class Indication(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.disease} – {self.population}"
+        return f"{self.disease_names} – {self.population}"
 
     def get_absolute_url(self):
         return f"{self.product.get_absolute_url()}#indication-{self.key}"
+
+    @property
+    def disease_names(self):
+        return "; ".join(disease.name for disease in self.diseases.all())
+
+    @property
+    def wording(self):
+        """The indication in one line: population, line of therapy, restrictions."""
+        parts = [self.population, self.line_of_therapy, self.restrictions]
+        return "; ".join(part for part in parts if part)
+
+
+class IndicationDisease(models.Model):
+    indication = models.ForeignKey(Indication, on_delete=models.CASCADE)
+    disease = models.ForeignKey(Disease, on_delete=models.PROTECT)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ("position",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indication", "disease"], name="catalog_indicationdisease_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indication_id} – {self.disease_id}"
 
 
 class RegulatoryEventQuerySet(models.QuerySet):
@@ -789,17 +790,18 @@ class RegulatoryEventQuerySet(models.QuerySet):
         return self.filter(event_type__in=AUTHORISING_EVENTS)
 
     def latest_first(self):
-        return self.select_related("agency", "product").order_by(
-            "-date", "product__brand_name"
+        return (
+            self.select_related("agency", "product")
+            .prefetch_related("sources")
+            .order_by("-date", "product__brand_name")
         )
 
 
 class DatedFact(models.Model):
-    """A sourced fact whose date may be known only to the month or the year."""
+    """A fact whose date may be known only to the month or the year."""
 
     date = models.DateField()
     date_precision = models.CharField(max_length=10, choices=DatePrecision)
-    source_url = models.URLField(max_length=500)
 
     class Meta:
         abstract = True
@@ -814,12 +816,16 @@ class DatedFact(models.Model):
 
 
 class RegulatoryEvent(DatedFact):
+    """A decision: one regulator's act on one or more of a product's indications."""
+
     product = models.ForeignKey(
         Product, on_delete=models.CASCADE, related_name="events"
     )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="events")
     event_type = models.CharField(max_length=40, choices=EventType)
-    indications = models.ManyToManyField(Indication, related_name="events", blank=True)
+    indications = models.ManyToManyField(
+        Indication, through="DecisionIndication", related_name="events", blank=True
+    )
     pathway = models.CharField(max_length=300, blank=True)
     note = models.TextField(blank=True)
     unverified = models.BooleanField(default=False)
@@ -829,12 +835,10 @@ class RegulatoryEvent(DatedFact):
 
     class Meta:
         ordering = ("date", "position")
+        verbose_name = "decision"
         constraints = [
             _choices_constraint("regulatoryevent", "event_type", EventType),
             _choices_constraint("regulatoryevent", "date_precision", DatePrecision),
-            models.CheckConstraint(
-                condition=~Q(source_url=""), name="catalog_regulatoryevent_has_source"
-            ),
         ]
         indexes = [
             # Agency pages and "latest approvals" list events by date.
@@ -852,17 +856,247 @@ class RegulatoryEvent(DatedFact):
         return self.event_type in AUTHORISING_EVENTS
 
     @property
-    def status(self):
-        return EventType(self.event_type).resulting_status
+    def primary_source(self):
+        """The best source: the regulator's own record when there is one."""
+        return self.sources.all()[0]
 
     @property
-    def applies_to_whole_product(self):
-        return EventType(self.event_type).applies_to_whole_product
+    def source_url(self):
+        return self.primary_source.url
+
+    @property
+    def covered_indications(self):
+        return [link.indication for link in self.indication_links.all()]
+
+
+class DecisionIndication(models.Model):
+    """An indication a decision concerns, in that regulator's own words."""
+
+    event = models.ForeignKey(
+        RegulatoryEvent, on_delete=models.CASCADE, related_name="indication_links"
+    )
+    indication = models.ForeignKey(
+        Indication, on_delete=models.CASCADE, related_name="decision_links"
+    )
+    wording = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("indication__position",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "indication"], name="catalog_decisionindication_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.event_id} – {self.indication_id}"
+
+
+class DecisionSource(models.Model):
+    """Where a decision is recorded; position 0 is the best source."""
+
+    event = models.ForeignKey(
+        RegulatoryEvent, on_delete=models.CASCADE, related_name="sources"
+    )
+    url = models.URLField(max_length=500)
+    kind = models.CharField(max_length=20, choices=SourceKind)
+    title = models.CharField(max_length=400, blank=True)
+    read_on = models.DateField()
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ("position",)
+        constraints = [
+            _choices_constraint("decisionsource", "kind", SourceKind),
+            models.CheckConstraint(
+                condition=~Q(url=""), name="catalog_decisionsource_has_url"
+            ),
+            models.UniqueConstraint(
+                fields=["event", "url"], name="catalog_decisionsource_once"
+            ),
+        ]
+
+    def __str__(self):
+        return self.url
+
+    @property
+    def is_regulator(self):
+        return self.kind in (SourceKind.REGULATOR, SourceKind.LABEL)
+
+
+class IndicationStatusQuerySet(models.QuerySet):
+    def matching(
+        self,
+        diseases=None,
+        exact=False,
+        areas=None,
+        agencies=None,
+        countries=None,
+        statuses=None,
+        approved_from=None,
+        approved_to=None,
+        products=None,
+    ):
+        """Rows meeting every given criterion (None: any), all on one row.
+
+        `diseases` are Disease objects or slugs; a row matches when its
+        indication covers one of them or, unless `exact`, a narrower disease.
+        `statuses` may hold "authorised" for any authorising status.
+        `approved_from`/`approved_to` are years of first authorisation.
+        """
+        rows = self
+        if diseases:
+            wanted = Disease.objects.filter(
+                slug__in=[getattr(d, "slug", d) for d in diseases]
+            )
+            if not exact:
+                wanted = wanted.and_narrower()
+            rows = rows.filter(
+                indication__in=IndicationDisease.objects.filter(
+                    disease__in=wanted
+                ).values("indication_id")
+            )
+        if areas:
+            rows = rows.filter(
+                indication__in=IndicationDisease.objects.filter(
+                    disease__therapeutic_area__in=areas
+                ).values("indication_id")
+            )
+        if agencies:
+            rows = rows.filter(agency__slug__in=agencies)
+        if countries:
+            rows = rows.filter(agency__country__in=countries)
+        if statuses:
+            rows = rows.filter(status__in=expand_statuses(statuses))
+        if approved_from:
+            rows = rows.filter(first_authorised_on__year__gte=approved_from)
+        if approved_to:
+            rows = rows.filter(first_authorised_on__year__lte=approved_to)
+        if products:
+            rows = rows.filter(product__slug__in=products)
+        return rows
+
+    def for_table(self):
+        """What a row of the open authorisations table shows."""
+        return self.select_related("product", "indication", "agency").prefetch_related(
+            Prefetch(
+                "indication__diseases",
+                queryset=Disease.objects.order_by("indicationdisease__position"),
+            )
+        )
+
+
+AUTHORISED = "authorised"
+
+
+def expand_statuses(statuses):
+    """Status values, with "authorised" standing for every authorising one."""
+    values = {s for s in statuses if s != AUTHORISED}
+    if AUTHORISED in statuses:
+        values |= {s.value for s in AUTHORISED_STATUSES}
+    return sorted(values)
+
+
+class IndicationStatus(models.Model):
+    """Where one indication stands with one regulator, derived at seed time
+    from the decisions by catalog.status; every page reads this table."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="statuses"
+    )
+    indication = models.ForeignKey(
+        Indication, on_delete=models.CASCADE, related_name="statuses"
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="statuses"
+    )
+    status = models.CharField(max_length=20, choices=Status)
+    since = models.DateField()
+    since_precision = models.CharField(max_length=10, choices=DatePrecision)
+    since_event = models.ForeignKey(
+        RegulatoryEvent, on_delete=models.CASCADE, related_name="+"
+    )
+    first_authorised_on = models.DateField(null=True, blank=True)
+    first_authorised_precision = models.CharField(
+        max_length=10, choices=DatePrecision, blank=True
+    )
+    under_review_since = models.DateField(null=True, blank=True)
+    restricted_on = models.DateField(null=True, blank=True)
+    # The regulator's own words for this indication, from its latest decision
+    # that gave any, and the best source of the decision behind the status.
+    wording = models.TextField(blank=True)
+    source_url = models.URLField(max_length=500)
+
+    objects = IndicationStatusQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("product", "indication__position", "agency__short_name")
+        verbose_name_plural = "indication statuses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indication", "agency"], name="catalog_indicationstatus_once"
+            ),
+            _choices_constraint("indicationstatus", "status", Status),
+        ]
+        indexes = [
+            # The product list filters by regulator and status together.
+            models.Index(fields=["agency", "status"], name="catalog_status_agency_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.indication} – {self.agency}: {self.get_status_display()}"
+
+    @property
+    def state(self):
+        return Status(self.status)
+
+    @property
+    def rank(self):
+        return STATUS_RANK.index(self.state)
+
+    @property
+    def is_under_review(self):
+        return self.under_review_since is not None
+
+    @property
+    def is_restricted(self):
+        return self.restricted_on is not None
+
+    @property
+    def label(self):
+        """'Conditional approval; under review', 'Approved (restricted)'."""
+        text = self.state.label
+        if self.restricted_on:
+            text += " (restricted)"
+        if self.under_review_since:
+            text += "; under review"
+        return text
+
+    @property
+    def display_since(self):
+        return display_date(self.since, self.since_precision)
+
+    @property
+    def iso_since(self):
+        return iso_date(self.since, self.since_precision)
+
+    @property
+    def display_first_authorised(self):
+        if self.first_authorised_on is None:
+            return ""
+        return display_date(self.first_authorised_on, self.first_authorised_precision)
+
+    @property
+    def iso_first_authorised(self):
+        if self.first_authorised_on is None:
+            return None
+        return iso_date(self.first_authorised_on, self.first_authorised_precision)
 
 
 class HolderChange(DatedFact):
     """A licence moving from one company to another (sale, merger, spin-off)."""
 
+    source_url = models.URLField(max_length=500)
     product = models.ForeignKey(
         Product, on_delete=models.CASCADE, related_name="holder_changes"
     )

@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Min, Q, Value, When
+from django.db.models import Case, F, IntegerField, Min, Q, Value, When
 from django.db.models.functions import Length
 
 from catalog.choices import SynonymKind
@@ -562,10 +562,7 @@ def search(
         for disease_id in reach:
             expanded.setdefault(disease_id, (disease, match))
     result.narrower_count = len(set(expanded) - {d.pk for d in disease_matches})
-    umbrellas = {} if exact_only else umbrella_diseases(disease_matches, below)
-    result.hits, result.total = _hits(
-        expanded, product_reasons, umbrellas, limit, with_products
-    )
+    result.hits, result.total = _hits(expanded, product_reasons, limit, with_products)
     parents = Disease.parents.through.objects.filter(
         from_disease__in=disease_matches
     ).select_related("to_disease")
@@ -579,53 +576,6 @@ def search(
     if not result.hits:
         result.did_you_mean = suggestions(query, limit=5, memo=memo)
     return result
-
-
-UMBRELLA_MIN_DEPTH = 3
-
-
-def umbrella_diseases(disease_matches, below):
-    """Specific broader diseases whose indications cover the ones found.
-
-    A label for "large B-cell lymphoma" covers diffuse large B-cell lymphoma,
-    so a search for DLBCL should show it. Only parents at least
-    UMBRELLA_MIN_DEPTH levels below a root count: "haematological malignancy"
-    is a grouping, not a label that treats every blood cancer.
-    """
-    from catalog.models import Disease
-
-    depth = disease_depths()
-    umbrellas = {}
-    links = Disease.parents.through.objects.filter(from_disease__in=disease_matches)
-    for link in links.select_related("to_disease", "from_disease"):
-        parent = link.to_disease
-        if depth.get(parent.pk, 0) >= UMBRELLA_MIN_DEPTH:
-            umbrellas.setdefault(parent.pk, (link.from_disease, parent))
-    return umbrellas
-
-
-def disease_depths() -> dict:
-    """Each disease's distance from its nearest root (by its shortest path)."""
-    from catalog.models import Disease
-
-    parents = {}
-    for child_id, parent_id in Disease.parents.through.objects.values_list(
-        "from_disease_id", "to_disease_id"
-    ):
-        parents.setdefault(child_id, []).append(parent_id)
-    depths = {}
-
-    def depth(disease_id, seen=()):
-        if disease_id not in depths:
-            ups = [p for p in parents.get(disease_id, []) if p not in seen]
-            depths[disease_id] = 1 + min(
-                (depth(p, (*seen, disease_id)) for p in ups), default=-1
-            )
-        return depths[disease_id]
-
-    for disease_id in parents:
-        depth(disease_id)
-    return depths
 
 
 def in_sentence(name: str) -> str:
@@ -657,22 +607,23 @@ def _product_reason(term) -> str:
     return f"{label} “{term.display}”"
 
 
-def _hits(expanded, product_reasons, umbrellas, limit=None, with_products=True):
+def _hits(expanded, product_reasons, limit=None, with_products=True):
     """Products for the expanded diseases and direct name/target matches,
-    ranked: named directly, then exact disease, synonym, narrower disease,
-    then labels for a broader disease that includes the one found.
+    ranked: named directly, then exact disease, synonym, narrower disease.
+    A label for a broader disease counts when its indication names the
+    disease found (an indication lists every disease its label covers).
 
     Works on plain (product, disease) pairs: a broad term on a large catalog
     reaches thousands of indications, and only the shown hits need words.
     """
-    from catalog.models import Indication, Product
+    from catalog.models import IndicationDisease, Product
 
     ranks, names, why = {}, {}, {}  # product id → best rank; sort key; reasons
 
     def note(pid, rank, reason):
         why.setdefault(pid, []).append((rank, reason))
 
-    rank_of = _disease_ranks(expanded, umbrellas)
+    rank_of = _disease_ranks(expanded)
     if rank_of:
         # The database ranks each product by its best indication, so a broad
         # term on a large catalog sends back one row per product, not one per
@@ -688,12 +639,12 @@ def _hits(expanded, product_reasons, umbrellas, limit=None, with_products=True):
             output_field=IntegerField(),
         )
         rows = (
-            Indication.objects.filter(disease_id__in=rank_of)
-            .values("product_id")
+            IndicationDisease.objects.filter(disease_id__in=rank_of)
+            .values(product_id=F("indication__product_id"))
             .annotate(
                 best=Min(best),
-                name=Min("product__brand_name"),
-                slug=Min("product__slug"),
+                name=Min("indication__product__brand_name"),
+                slug=Min("indication__product__slug"),
             )
             .values_list("product_id", "best", "name", "slug")
         )
@@ -717,8 +668,10 @@ def _hits(expanded, product_reasons, umbrellas, limit=None, with_products=True):
         return [Hit(pk, tuple(rank)) for *rank, pk in order], len(order)
     shown = [pk for *_, pk in order[:limit]]
     products = Product.objects.filter(pk__in=shown).for_listing().in_bulk()
-    pairs = Indication.objects.filter(product_id__in=shown, disease_id__in=rank_of)
-    for pid, disease_id in pairs.values_list("product_id", "disease_id"):
+    pairs = IndicationDisease.objects.filter(
+        indication__product_id__in=shown, disease_id__in=rank_of
+    )
+    for pid, disease_id in pairs.values_list("indication__product_id", "disease_id"):
         if disease_id in expanded:
             origin, match = expanded[disease_id]
             if disease_id != origin.pk:
@@ -727,8 +680,6 @@ def _hits(expanded, product_reasons, umbrellas, limit=None, with_products=True):
                 note(pid, 1, ("disease", origin))
             else:
                 note(pid, 2, ("synonym", match.term.display, origin))
-        if disease_id in umbrellas:
-            note(pid, 4, ("umbrella", *umbrellas[disease_id]))
     disease_names = _disease_names(why, shown)
     hits = [
         Hit(products[pk], tuple(rank), _reasons(why[pk], disease_names))
@@ -737,10 +688,9 @@ def _hits(expanded, product_reasons, umbrellas, limit=None, with_products=True):
     return hits, len(order)
 
 
-def _disease_ranks(expanded, umbrellas) -> dict:
-    """Each reachable disease's rank: 1 named, 2 by synonym, 3 narrower,
-    4 a broader label that includes the disease found."""
-    ranks = dict.fromkeys(umbrellas, 4)
+def _disease_ranks(expanded) -> dict:
+    """Each reachable disease's rank: 1 named, 2 by synonym, 3 narrower."""
+    ranks = {}
     for disease_id, (origin, match) in expanded.items():
         if disease_id != origin.pk:
             ranks[disease_id] = 3
@@ -771,15 +721,9 @@ def _reasons(notes, disease_names) -> list[str]:
             text = f"for {reason[1].name}"
         elif reason[0] == "synonym":
             text = f"matched “{reason[1]}” ({reason[2].name})"
-        elif reason[0] == "narrower":
+        else:
             name = disease_names[reason[1]]
             text = f"{name}, a kind of {in_sentence(reason[2].name)}"
-        else:
-            found, parent = reason[1], reason[2]
-            text = (
-                f"approved for {in_sentence(parent.name)}, "
-                f"which includes {in_sentence(found.name)}"
-            )
         if text not in reasons:
             reasons.append(text)
     return reasons

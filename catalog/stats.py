@@ -7,8 +7,8 @@ from catalog.choices import Modality, Status
 from catalog.models import (
     Agency,
     DatasetVersion,
+    IndicationStatus,
     Product,
-    ProductStatus,
     RegulatoryEvent,
 )
 
@@ -37,9 +37,10 @@ class DatasetStats:
 
     @cached_property
     def by_status(self):
-        """Products per status at any agency (a product may count under several)."""
+        """Products per indication status at any regulator (a product may count
+        under several)."""
         counts = dict(
-            ProductStatus.objects.values_list("status")
+            IndicationStatus.objects.values_list("status")
             .annotate(n=Count("product", distinct=True))
             .order_by()
         )
@@ -47,16 +48,15 @@ class DatasetStats:
 
     @cached_property
     def by_agency(self):
-        """Per agency: products it has decided on, and how many it authorises now."""
+        """Per agency: products it has decided on, and how many it authorises now
+        (for at least one indication)."""
         rows = Agency.objects.annotate(
-            decided=Count("statuses", distinct=True),
+            decided=Count("statuses__product", distinct=True),
         ).filter(decided__gt=0)
         authorised = dict(
-            ProductStatus.objects.filter(
-                status__in=[s.value for s in Status if s.is_authorised]
-            )
+            IndicationStatus.objects.matching(statuses=["authorised"])
             .values_list("agency")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("product", distinct=True))
             .order_by()
         )
         return [

@@ -22,7 +22,7 @@ from catalog.models import (
     Disease,
     GlossaryTerm,
     Guide,
-    Indication,
+    IndicationStatus,
     Mechanism,
     Product,
     Reference,
@@ -88,14 +88,23 @@ class ProductListView(FilterView):
     """The faceted catalog: every state lives in the query string."""
 
     filterset_class = ProductFilter
-    queryset = Product.objects.for_listing()
+    queryset = Product.objects.all()
     paginate_by = PRODUCTS_PER_PAGE
     template_name = "catalog/product_list.html"
+
+    def paginate_queryset(self, queryset, page_size):
+        """Cards show the status rows the filters selected, by indication, so
+        that a disease and a regulator read as one indication's decision."""
+        rows = None
+        if self.filterset.has_row_filters():
+            rows = self.filterset.matching_rows()
+        return super().paginate_queryset(queryset.for_listing(rows), page_size)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         facets = self.filterset.facets()
         context.update(
+            by_indication=self.filterset.has_row_filters(),
             facets=facets,
             chips=self.filterset.chips(facets),
             query=self.filterset.query,
@@ -151,25 +160,15 @@ def disease_detail(request, slug):
         Disease.objects.with_synonyms().prefetch_related("parents", "children"),
         slug=slug,
     )
-    disease_ids = Disease.objects.descendant_ids([disease])
-    indications = Indication.objects.filter(disease_id__in=disease_ids).select_related(
-        "disease"
-    )
-    products = list(Product.objects.for_diseases(disease_ids).for_listing())
-    _attach_matched_indications(products, indications)
-    context = {"disease": disease, "products": products}
+    rows = IndicationStatus.objects.matching(diseases=[disease])
+    products = list(Product.objects.matching(diseases=[disease]).for_listing(rows))
+    authorised = rows.matching(statuses=["authorised"]).values("product").distinct()
+    context = {
+        "disease": disease,
+        "products": products,
+        "authorised_count": authorised.count(),
+    }
     return render(request, "catalog/disease_detail.html", context)
-
-
-def _attach_matched_indications(products, indications):
-    """Mark on each product which of its indications brought it onto the page."""
-    grouped = {}
-    for indication in indications:
-        diseases = grouped.setdefault(indication.product_id, [])
-        if indication.disease not in diseases:
-            diseases.append(indication.disease)
-    for product in products:
-        product.matched_diseases = grouped.get(product.pk, [])
 
 
 class CellSourceListView(ListView):
@@ -186,7 +185,7 @@ class CellSourceDetailView(DetailView):
 
 class AgencyListView(ListView):
     queryset = Agency.objects.annotate(
-        product_count=Count("statuses", distinct=True)
+        product_count=Count("statuses__product", distinct=True)
     ).filter(product_count__gt=0)
 
 
@@ -194,10 +193,12 @@ def agency_detail(request, slug):
     agency = get_object_or_404(Agency, slug=slug)
     context = {
         "agency": agency,
-        "decisions": agency.events.select_related("product").order_by(
-            "-date", "position"
+        "decisions": agency.events.select_related("product")
+        .prefetch_related("sources")
+        .order_by("-date", "position"),
+        "products": Product.objects.matching(agencies=[agency.slug]).for_listing(
+            IndicationStatus.objects.filter(agency=agency)
         ),
-        "products": Product.objects.filter(statuses__agency=agency).for_listing(),
         "approvals_chart": agency_approvals_by_year(agency),
     }
     return render(request, "catalog/agency_detail.html", context)

@@ -5,17 +5,22 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from catalog.choices import EventType
 from catalog.models import (
     Agency,
     CellSource,
     Company,
+    DecisionSource,
     Disease,
+    DiseaseLineage,
     Indication,
+    IndicationDisease,
     Mechanism,
     Product,
     ProductMechanism,
     RegulatoryEvent,
 )
+from catalog.seed.derive import refresh_statuses
 
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -56,6 +61,7 @@ def make_agency(**fields):
     fields.setdefault("short_name", "FDA")
     fields.setdefault("name", "U.S. Food and Drug Administration")
     fields.setdefault("region", "United States")
+    fields.setdefault("country", "us")
     return Agency.objects.create(**fields)
 
 
@@ -83,6 +89,7 @@ def make_disease(**fields):
     fields.setdefault("therapeutic_area", "cancer")
     disease = Disease.objects.create(**fields)
     disease.parents.set(parents)
+    DiseaseLineage.rebuild()  # as `seed` does after writing the diseases
     return disease
 
 
@@ -107,24 +114,40 @@ def make_product(mechanism=None, **fields):
     return product
 
 
-def make_indication(product, disease, **fields):
-    fields.setdefault("key", disease.slug)
+def make_indication(product, *diseases, **fields):
+    fields.setdefault("key", diseases[0].slug)
     fields.setdefault("population", "Adults")
     fields.setdefault("position", product.indications.count())
-    return Indication.objects.create(product=product, disease=disease, **fields)
+    indication = Indication.objects.create(product=product, **fields)
+    for position, disease in enumerate(diseases):
+        IndicationDisease.objects.create(
+            indication=indication, disease=disease, position=position
+        )
+    return indication
 
 
-def make_event(product, indications=(), **fields):
+def make_event(product, indications=(), source_url="https://www.fda.gov/x", **fields):
     fields.setdefault("agency", Agency.objects.first() or make_agency())
     fields.setdefault("event_type", "approval")
     fields.setdefault("date", datetime.date(2020, 1, 15))
     fields.setdefault("date_precision", "day")
-    fields.setdefault("source_url", "https://www.fda.gov/example")
     fields.setdefault("position", product.events.count())
+    if not indications and not EventType(fields["event_type"]).may_cover_whole_licence:
+        # A decision on "the product" is a decision on its (first) indication.
+        indications = product.indications.all()[:1] or [
+            make_indication(product, Disease.objects.first() or make_disease())
+        ]
     event = RegulatoryEvent.objects.create(product=product, **fields)
     event.indications.set(indications)
+    DecisionSource.objects.create(
+        event=event,
+        url=source_url,
+        kind="regulator",
+        read_on=datetime.date(2026, 11, 1),
+        position=0,
+    )
     # Statuses and dates are derived at seed time; keep them in step here too.
-    Product.objects.filter(pk=product.pk).refresh_derived()
+    refresh_statuses()
     return event
 
 

@@ -67,10 +67,13 @@ PRODUCT_FIELDS = {
     "identifiers",
 }
 # A filtered page of products: five lookups of valid filter values, the count,
-# the products and six prefetched relations.
-PRODUCT_PAGE_QUERIES = 13
-# The other lists: the count, the records and their prefetched relations.
-LIST_QUERIES = 8
+# the products and seven prefetched relations (decisions with their
+# indications, those indications' diseases and their sources).
+PRODUCT_PAGE_QUERIES = 14
+# The other lists: the count, the records and their prefetched relations;
+# products prefetch more (their decisions, indications, sources and statuses).
+LIST_QUERIES = {"products": 12, "authorisations": 4}
+OTHER_LIST_QUERIES = 8
 
 
 @pytest.fixture
@@ -158,9 +161,10 @@ def test_a_product_reads_as_the_documented_object(client, kymriah):
     assert data["sponsor"] == {"slug": "novartis", "name": "Novartis"}
     assert data["indications"][0] == {
         "key": "follicular-lymphoma",
-        "disease": {"slug": "follicular-lymphoma", "name": "Follicular lymphoma"},
+        "diseases": [{"slug": "follicular-lymphoma", "name": "Follicular lymphoma"}],
         "population": "Adults",
         "line_of_therapy": "Third line",
+        "restrictions": "",
     }
     assert data["identifiers"]["fda_stn"] == "125646"
     assert data["identifiers"]["ema_product_number"] == ""
@@ -176,13 +180,18 @@ def test_a_products_decisions_come_oldest_first_with_their_sources(client, kymri
         "agency": "EC/EMA",
         "agency_slug": "ec",
         "event_type": "conditional-approval",
-        "status": "conditional",
         "date": "2018-08",
         "date_precision": "month",
-        "indications": ["adult-r-r-lbcl"],
-        "disease_slugs": ["non-hodgkin-lymphoma"],
+        "indications": [{"key": "adult-r-r-lbcl", "wording": ""}],
         "pathway": "Centralised procedure",
-        "source_url": "https://www.fda.gov/example",
+        "sources": [
+            {
+                "url": "https://www.fda.gov/x",
+                "kind": "regulator",
+                "title": "",
+                "read_on": "2026-11-01",
+            }
+        ],
         "unverified": False,
         "note": "",
     }
@@ -190,20 +199,40 @@ def test_a_products_decisions_come_oldest_first_with_their_sources(client, kymri
     assert events[2]["unverified"] is True
 
 
-def test_statuses_give_each_agencys_standing_since_its_first_approval(client, kymriah):
+def test_statuses_give_each_indications_standing_at_each_agency(client, kymriah):
     statuses = client.get("/api/v1/products/tisagenlecleucel/").json()["statuses"]
+    common = {
+        "under_review": False,
+        "restricted": False,
+        "source_url": "https://www.fda.gov/x",
+    }
     assert statuses == [
         {
+            "indication": "follicular-lymphoma",
             "agency": "FDA",
             "agency_slug": "fda",
             "status": "approved",
             "since": "2017-08-30",
+            "first_authorised": "2017-08-30",
+            **common,
         },
         {
+            "indication": "adult-r-r-lbcl",
             "agency": "EC/EMA",
             "agency_slug": "ec",
             "status": "conditional",
             "since": "2018-08",
+            "first_authorised": "2018-08",
+            **common,
+        },
+        {
+            "indication": "adult-r-r-lbcl",
+            "agency": "FDA",
+            "agency_slug": "fda",
+            "status": "approved",
+            "since": "2022",
+            "first_authorised": "2022",
+            **common,
         },
     ]
 
@@ -379,12 +408,15 @@ def test_a_page_of_products_costs_the_same_queries_whatever_its_size(
     assert len(response.json()["results"]) == page_size
 
 
-@pytest.mark.parametrize("endpoint", [*ENDPOINTS, "regulatory-events"])
+@pytest.mark.parametrize(
+    "endpoint", [*ENDPOINTS, "authorisations", "regulatory-events"]
+)
 def test_every_list_costs_a_fixed_number_of_queries(
     client, lymphoma_tree, django_assert_max_num_queries, endpoint
 ):
     make_many_products(lymphoma_tree[2], 10)
-    with django_assert_max_num_queries(LIST_QUERIES):
+    limit = LIST_QUERIES.get(endpoint, OTHER_LIST_QUERIES)
+    with django_assert_max_num_queries(limit):
         response = client.get(f"/api/v1/{endpoint}/")
     assert response.status_code == 200
 
@@ -521,7 +553,7 @@ def test_errors_are_open_to_any_origin_but_not_cached(client, db):
 
 def test_the_api_root_links_to_every_endpoint(client, db):
     links = client.get("/api/v1/").json()
-    assert set(links) == {*ENDPOINTS, "regulatory-events"}
+    assert set(links) == {*ENDPOINTS, "authorisations", "regulatory-events"}
     assert links["products"] == "http://testserver/api/v1/products/"
 
 
@@ -537,6 +569,7 @@ def test_the_schema_is_openapi_3_and_lists_every_endpoint(client, db):
     assert set(schema["paths"]) == {
         *[f"/api/v1/{endpoint}/" for endpoint in ENDPOINTS],
         *[f"/api/v1/{endpoint}/{{slug}}/" for endpoint in ENDPOINTS],
+        "/api/v1/authorisations/",
         "/api/v1/regulatory-events/",
     }
     parameters = schema["paths"]["/api/v1/products/"]["get"]["parameters"]
@@ -577,7 +610,11 @@ def test_the_guide_loads_nothing_from_other_sites(client, db):
 FUZZ_EXAMPLES = 15
 # Their filters take slugs of records: a well-formed slug that names nothing is
 # valid to the schema but a documented 400, which this check would call a bug.
-SLUG_FILTERED = {"/api/v1/products/", "/api/v1/regulatory-events/"}
+SLUG_FILTERED = {
+    "/api/v1/products/",
+    "/api/v1/authorisations/",
+    "/api/v1/regulatory-events/",
+}
 
 
 @pytest.fixture
@@ -606,7 +643,7 @@ def test_the_api_survives_schema_driven_fuzzing(api_schema):
     # lazy loader relies on a pytest internal (`Node._nodeid`) that pytest 9
     # no longer has.
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 13
+    assert len(operations) == 14
     for operation in operations:
         skipped = [positive_data_acceptance] if operation.path in SLUG_FILTERED else []
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
@@ -640,3 +677,5 @@ def test_every_real_product_and_disease_matches_the_schema(
         schema[path]["GET"].Case(query=every).call_and_validate()
     events = schema["/api/v1/regulatory-events/"]["GET"]
     events.Case(query={**every, "page": "2"}).call_and_validate()
+    table = schema["/api/v1/authorisations/"]["GET"]
+    table.Case(query={**every, "page": "2"}).call_and_validate()

@@ -17,9 +17,9 @@ from tests.conftest import (
 pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-# Events, their indications with diseases, dataset versions, and the footer's
-# dataset version.
-CHANGELOG_QUERIES = 4
+# Events, the indications they name (and those indications' diseases), their
+# sources, dataset versions, and the footer's dataset version.
+CHANGELOG_QUERIES = 6
 
 
 def make_version(**fields):
@@ -51,7 +51,7 @@ def history(lymphoma_tree):
         alpha,
         [indication],
         agency=ec,
-        event_type="withdrawal",
+        event_type="refusal",
         date=datetime.date(2024, 3, 1),
         date_precision="month",
         source_url="https://www.ema.europa.eu/alphacel",
@@ -60,6 +60,7 @@ def history(lymphoma_tree):
     beta = make_product(slug="betacel", brand_name="Betacel")
     make_event(
         beta,
+        [make_indication(beta, follicular)],
         agency=fda,
         event_type="filing-accepted",
         date=datetime.date(2026, 1, 1),
@@ -94,7 +95,7 @@ def test_each_decision_says_what_happened_and_links_its_source(client, history):
     response = client.get("/changelog/")
     assertContains(
         response,
-        "EC/EMA: Withdrawal for Follicular lymphoma (Centralised procedure).",
+        "EC/EMA: Refusal for Follicular lymphoma (Centralised procedure).",
     )
     assertContains(response, 'href="https://www.ema.europa.eu/alphacel"')
     assertContains(
@@ -155,18 +156,18 @@ def test_the_feed_is_atom_with_one_entry_per_change(client, history):
     assert [entry.find(f"{ATOM}title").text for entry in entries] == [
         "Dataset updated to version a1b2c3d4e5f6",
         "Betacel: Application under review (FDA)",
-        "Alphacel: Withdrawal (EC/EMA)",
+        "Alphacel: Refusal (EC/EMA)",
         "Alphacel: Approval (FDA)",
     ]
 
 
 def test_feed_entries_link_the_product_and_the_source(client, history):
-    withdrawal = feed_entries(client)[2]
-    link = withdrawal.find(f"{ATOM}link").get("href")
+    refusal = feed_entries(client)[2]
+    link = refusal.find(f"{ATOM}link").get("href")
     assert link == "http://testserver/products/alphacel/"
-    summary = withdrawal.find(f"{ATOM}summary").text
+    summary = refusal.find(f"{ATOM}summary").text
     assert 'href="https://www.ema.europa.eu/alphacel"' in summary
-    assert withdrawal.find(f"{ATOM}updated").text == "2024-03-01T00:00:00+00:00"
+    assert refusal.find(f"{ATOM}updated").text == "2024-03-01T00:00:00+00:00"
 
 
 def test_feed_entry_ids_are_absolute_unique_and_stable(client, history):

@@ -30,6 +30,7 @@ from tests.conftest import (
     make_agency,
     make_disease,
     make_event,
+    make_indication,
     make_many_products,
     make_product,
 )
@@ -394,8 +395,11 @@ def test_an_agency_chart_counts_every_authorisation_by_that_agency_only():
     ec = make_agency(slug="ec", short_name="EC/EMA")
     product = make_product()
     make_event(product, agency=fda)
-    make_event(product, agency=fda, event_type="label-expansion")
-    make_event(product, agency=fda, event_type="withdrawal")
+    second = make_indication(product, make_disease(slug="second", name="Second"))
+    make_event(product, [second], agency=fda, event_type="label-expansion")
+    make_event(
+        product, agency=fda, event_type="withdrawal", date=datetime.date(2020, 6, 1)
+    )
     make_event(product, agency=ec)
     chart = agency_approvals_by_year(fda)
     assert chart.title == "FDA approvals each year"

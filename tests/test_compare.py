@@ -37,7 +37,15 @@ def test_four_products_side_by_side(client, products):
             f'<a href="/products/product-{number:03d}/">Product {number:03d}</a>',
             html=True,
         )
-    assertContains(response, '<th scope="row">EC/EMA</th>', html=True)
+    # One row per disease: each product's indication and its status there.
+    assertContains(
+        response,
+        '<th scope="row"><a href="/diseases/follicular-lymphoma/">'
+        "Follicular lymphoma</a></th>",
+        html=True,
+    )
+    assertContains(response, "For Follicular lymphoma: Adults", count=4)
+    assertContains(response, "United States · EC/EMA", count=4)
     assertContains(response, "CAR-T cells", count=4)
 
 
@@ -72,5 +80,5 @@ def test_an_unknown_product_is_named_in_a_message(client, products):
 def test_its_query_count_is_fixed(
     client, django_assert_max_num_queries, products, count
 ):
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert client.get(f"/compare/?products={slugs(count)}").status_code == 200

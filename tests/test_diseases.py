@@ -13,7 +13,9 @@ def test_a_broad_disease_lists_products_for_narrower_ones(client, lymphoma_tree)
     response = client.get("/diseases/lymphoma/")
     assertContains(response, "Product 000")
     assertContains(
-        response, '<p class="card__matched">For: Follicular lymphoma</p>', html=True
+        response,
+        '<p class="indication-statuses__wording">For Follicular lymphoma: Adults</p>',
+        html=True,
     )
 
 
@@ -71,5 +73,5 @@ def test_query_counts_are_fixed(
         )
     with django_assert_max_num_queries(5):
         assert client.get("/diseases/").status_code == 200
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         assert client.get("/diseases/lymphoma/").status_code == 200

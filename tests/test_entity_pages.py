@@ -10,6 +10,7 @@ from tests.conftest import (
     make_company,
     make_disease,
     make_event,
+    make_indication,
     make_many_products,
     make_product,
 )
@@ -86,7 +87,7 @@ def test_query_counts_are_fixed(client, django_assert_max_num_queries, count):
     Target.objects.create(slug="cd19", name="CD19")
     for url, limit in [
         ("/agencies/", 3),
-        ("/agencies/fda/", 7),
+        ("/agencies/fda/", 8),
         ("/sponsors/", 3),
         ("/sponsors/acme-cells/", 6),
         ("/targets/", 3),
@@ -98,5 +99,6 @@ def test_query_counts_are_fixed(client, django_assert_max_num_queries, count):
 
 def test_a_product_with_a_whole_product_withdrawal_shows_withdrawn(client):
     product = make_product()
+    make_event(product, [make_indication(product, make_disease())])
     make_event(product, event_type="withdrawal", date=datetime.date(2022, 1, 1))
     assertContains(client.get("/agencies/fda/"), "withdrawal")

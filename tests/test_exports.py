@@ -22,9 +22,15 @@ from tests.conftest import (
 pytestmark = pytest.mark.django_db
 
 DIGEST = "3f2a9c1be4d5" + "0" * 52
-TABLE_NAMES = ["products", "indications", "events", "diseases"]
-# The dataset version, then the products and their six prefetched relations.
-DOWNLOAD_QUERIES = 8
+TABLE_NAMES = ["products", "indications", "authorisations", "events", "diseases"]
+# The dataset version, then the records and their prefetched relations.
+DOWNLOAD_QUERIES = {
+    "products": 6,
+    "indications": 4,
+    "authorisations": 3,
+    "events": 7,
+    "diseases": 4,
+}
 
 
 def make_version(**fields):
@@ -232,8 +238,9 @@ def test_the_events_file_has_one_row_per_decision_dated_at_its_precision(
         ("alphacel", "ec", "2018-08"),
         ("betacel", "fda", "2025"),
     ]
-    assert events[2]["status"] == "under-review"
+    assert events[2]["event_type"] == "filing-accepted"
     assert events[2]["indications"] == "gvhd"
+    assert events[2]["source_kind"] == "regulator"
     assert events[2]["unverified"] == "true"
     assert events[2]["note"] == "Reported by the sponsor only."
 
@@ -252,7 +259,7 @@ def test_the_products_file_uses_codes_and_slugs(client, two_products):
 def test_the_indications_and_diseases_files_cover_every_row(client, two_products):
     indications = rows(client.get("/downloads/celltx-indications.csv"))
     diseases = rows(client.get("/downloads/celltx-diseases.csv"))
-    assert [(i["product"], i["disease"]) for i in indications] == [
+    assert [(i["product"], i["diseases"]) for i in indications] == [
         ("alphacel", "follicular-lymphoma"),
         ("betacel", "gvhd"),
     ]
@@ -263,6 +270,21 @@ def test_the_indications_and_diseases_files_cover_every_row(client, two_products
         "non-hodgkin-lymphoma",
     ]
     assert diseases[0]["parents"] == "non-hodgkin-lymphoma"
+
+
+def test_the_authorisations_file_is_the_open_table(client, two_products):
+    table = rows(client.get("/downloads/celltx-authorisations.csv"))
+    assert [
+        (row["product"], row["agency"], row["status"], row["status_since"])
+        for row in table
+    ] == [
+        ("alphacel", "ec", "approved", "2018-08"),
+        ("alphacel", "fda", "approved", "2017-08-30"),
+        ("betacel", "fda", "under-review", "2025"),
+    ]
+    assert table[0]["diseases"] == "follicular-lymphoma"
+    api = client.get("/api/v1/authorisations/?product=alphacel&agency=ec").json()
+    assert api["results"][0]["status_since"] == table[0]["status_since"]
 
 
 def test_the_json_file_holds_every_product_as_the_api_returns_it(client, two_products):
@@ -277,6 +299,8 @@ def test_the_json_file_holds_every_product_as_the_api_returns_it(client, two_pro
     api = client.get("/api/v1/products/betacel/").json()
     assert [p["slug"] for p in data["products"]] == ["alphacel", "betacel"]
     assert data["products"][1] == api
+    table = client.get("/api/v1/authorisations/?page_size=200").json()["results"]
+    assert data["authorisations"] == table
 
 
 def test_downloads_without_a_dataset_version_are_still_files(client, db):
@@ -310,7 +334,7 @@ def test_each_download_costs_the_same_queries_however_big(
 ):
     make_many_products(lymphoma_tree[2], count)
     make_version()
-    with django_assert_max_num_queries(DOWNLOAD_QUERIES):
+    with django_assert_max_num_queries(DOWNLOAD_QUERIES[table]):
         response = client.get(f"/downloads/celltx-{table}.csv")
     assert response.status_code == 200
 

@@ -1,7 +1,13 @@
 import pytest
 from pytest_django.asserts import assertContains
 
-from tests.conftest import make_disease, make_event, make_many_products, make_product
+from tests.conftest import (
+    make_disease,
+    make_event,
+    make_indication,
+    make_many_products,
+    make_product,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +25,10 @@ def test_it_offers_a_search_by_disease(client):
 def test_it_shows_headline_counts(client):
     disease = make_disease()
     make_many_products(disease, 3)
-    make_event(make_product(slug="pending-cel"), event_type="filing-accepted")
+    pending = make_product(slug="pending-cel")
+    make_event(
+        pending, [make_indication(pending, disease)], event_type="filing-accepted"
+    )
     response = client.get("/")
     assertContains(
         response, '<dt>Products</dt><dd><a href="/products/">4</a></dd>', html=True

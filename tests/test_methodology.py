@@ -1,7 +1,13 @@
 import pytest
 from pytest_django.asserts import assertContains
 
-from tests.conftest import make_disease, make_event, make_many_products, make_product
+from tests.conftest import (
+    make_disease,
+    make_event,
+    make_indication,
+    make_many_products,
+    make_product,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -15,9 +21,12 @@ def test_it_states_scope_sources_and_how_to_report_errors(client):
 
 
 def test_its_counts_come_from_the_data(client):
-    make_many_products(make_disease(), 3)
+    disease = make_disease()
+    make_many_products(disease, 3)
+    pending = make_product(slug="pending", modality="msc")
     make_event(
-        make_product(slug="pending", modality="msc"),
+        pending,
+        [make_indication(pending, disease)],
         event_type="filing-accepted",
         unverified=True,
     )

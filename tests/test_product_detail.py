@@ -61,7 +61,8 @@ def test_it_shows_each_decision_with_its_date_and_source(client, product):
     )
     assertContains(
         response,
-        '<strong><abbr title="U.S. Food and Drug Administration">FDA</abbr>: Accelerated approval</strong>',
+        '<strong><abbr title="U.S. Food and Drug Administration">United States · FDA'
+        "</abbr>: Accelerated approval</strong>",
         html=True,
     )
     assertContains(response, 'href="https://www.fda.gov/kymriah-fl"')
@@ -89,7 +90,13 @@ def test_it_shows_aliases_mechanism_source_and_sponsor(client, product):
 
 
 def test_the_matrix_shows_each_agencys_latest_decision_per_indication(client, product):
-    ec = make_agency(slug="ec", short_name="EC/EMA", name="European Commission")
+    ec = make_agency(
+        slug="ec",
+        short_name="EC/EMA",
+        name="European Commission",
+        region="European Union",
+        country="eu",
+    )
     indication = product.indications.get()
     make_event(
         product,
@@ -114,7 +121,10 @@ def test_the_matrix_shows_each_agencys_latest_decision_per_indication(client, pr
         .split('<table class="matrix">')[1]
         .split("</table>")[0]
     )
-    assert matrix.index(">FDA<") < matrix.index(">EC/EMA<")  # first decided first
+    # Regulators are named with their place; the first to decide comes first.
+    assert matrix.index(">United States · FDA<") < matrix.index(
+        ">European Union · EC/EMA<"
+    )
     rows = matrix.split("<tr>")[2:]
     assert "Accelerated approval" in rows[0] and "Conditional approval" in rows[0]
     assert "No decision" in rows[1] and "Refused" in rows[1]
@@ -122,7 +132,7 @@ def test_the_matrix_shows_each_agencys_latest_decision_per_indication(client, pr
 
 def test_related_products_share_a_target_disease_or_mechanism(client, product):
     sibling = make_product(slug="sibling-cel", brand_name="Siblingcel")
-    make_indication(sibling, product.indications.get().disease)
+    make_indication(sibling, product.indications.get().diseases.get())
     stranger = make_product(
         slug="stranger-cel",
         brand_name="Strangercel",
@@ -162,6 +172,7 @@ def test_it_shows_dated_changes_of_licence_holder(client, product):
 def test_it_flags_unverified_facts(client, product):
     make_event(
         product,
+        [product.indications.get()],
         event_type="filing-accepted",
         unverified=True,
         note="Date from one news report.",
@@ -186,5 +197,5 @@ def test_its_query_count_is_fixed(client, django_assert_max_num_queries, events)
         ProductAlias.objects.create(
             product=product, name=f"ALIAS-{number}", kind="code"
         )
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(13):
         assert client.get(product.get_absolute_url()).status_code == 200

@@ -160,7 +160,10 @@ def test_each_filter_narrows_the_list(client, catalog, query, expected):
         ("agency=ec&status=withdrawn", ["Gammacel"]),
         ("agency=fda&status=withdrawn", []),
         ("agency=fda&agency=ec&status=conditional", ["Alphacel"]),
-        ("disease=lymphoma&approved_from=2018", ["Gammacel"]),
+        # Dates, like disease and regulator, apply to one indication's row:
+        # Alphacel was first authorised for lymphoma at the EC in 2019.
+        ("disease=lymphoma&approved_from=2018", ["Alphacel", "Gammacel"]),
+        ("disease=lymphoma&agency=fda&approved_from=2018", []),
         (
             "mechanism=car-directed-cytotoxicity&donor=autologous&area=cancer",
             ["Alphacel", "Gammacel"],

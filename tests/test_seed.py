@@ -4,7 +4,13 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
-from catalog.models import Disease, Product, RegulatoryEvent
+from catalog.models import (
+    DecisionSource,
+    Disease,
+    IndicationStatus,
+    Product,
+    RegulatoryEvent,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +27,15 @@ def snapshot():
         ),
         "events": sorted(
             RegulatoryEvent.objects.values_list(
-                "product__slug", "agency__slug", "event_type", "date", "source_url"
+                "product__slug", "agency__slug", "event_type", "date"
+            )
+        ),
+        "sources": sorted(
+            DecisionSource.objects.values_list("event__product__slug", "url")
+        ),
+        "statuses": sorted(
+            IndicationStatus.objects.values_list(
+                "indication__key", "agency__slug", "status", "since"
             )
         ),
         "diseases": sorted(Disease.objects.values_list("slug", "parents__slug")),
@@ -85,7 +99,7 @@ def test_removing_a_product_that_prose_links_to_is_refused(fixtures_copy, capsys
 
 
 def _first_event(data):
-    return data["events"][0]
+    return data["decisions"][0]
 
 
 def _set(key, value):
@@ -107,6 +121,34 @@ def _drop_event_key(key):
         del _first_event(data)[key]
 
     return change
+
+
+def _set_source(key, value):
+    def change(data):
+        _first_event(data)["sources"][0][key] = value
+
+    return change
+
+
+def _add_decision(**decision):
+    def change(data):
+        data["decisions"].append(
+            {
+                "agency": "fda",
+                "sources": [{"url": "https://www.fda.gov/y", "kind": "regulator"}],
+                **decision,
+            }
+        )
+        for source in data["decisions"][-1]["sources"]:
+            source["read"] = datetime.date(2026, 11, 26)
+
+    return change
+
+
+def _add_indication(data):
+    data["indications"].append(
+        {"key": "unused", "diseases": ["melanoma"], "population": "Adults"}
+    )
 
 
 def _add_disease(entry):
@@ -145,17 +187,23 @@ BROKEN = [
     (PRODUCT, _set("mechanisms", ["telepathy"]), "unknown mechanism 'telepathy'"),
     (PRODUCT, _set("brand_nam", "Kymriah"), "unknown field 'brand_nam'"),
     (PRODUCT, _set("slug", "kymriah"), "the file name must be the product's slug"),
-    (PRODUCT, _set("events", []), "needs at least one regulatory event with a source"),
-    (PRODUCT, _set_event("date", "2017-13-45"), "event #1: 'date' '2017-13-45'"),
+    (
+        PRODUCT,
+        _set("decisions", []),
+        "needs at least one regulatory decision with a source",
+    ),
+    (PRODUCT, _set_event("date", "2017-13-45"), "decision #1: 'date' '2017-13-45'"),
     (PRODUCT, _set_event("date", "30/08/2017"), "must be YYYY-MM-DD, YYYY-MM or YYYY"),
     (PRODUCT, _set_event("date", "2099-01-01"), "'date' 2099-01-01 is in the future"),
     (PRODUCT, _set_event("date", "1985-01-01"), "'date' 1985-01-01 is before 1990"),
-    (PRODUCT, _drop_event_key("source_url"), "event #1: 'source_url' is required"),
+    (PRODUCT, _drop_event_key("sources"), "decision #1: needs at least one source"),
     (
         PRODUCT,
-        _set_event("source_url", "fda dot gov"),
-        "'source_url' 'fda dot gov': Enter a valid URL",
+        _set_source("url", "fda dot gov"),
+        "'url' 'fda dot gov': Enter a valid URL",
     ),
+    (PRODUCT, _set_source("kind", "blog"), "'kind' 'blog': Value 'blog'"),
+    (PRODUCT, _set_source("read", "soon"), "'read' must be the day the source"),
     (PRODUCT, _set_event("type", "approved-ish"), "'type' 'approved-ish'"),
     (PRODUCT, _set_event("agency", "fdaa"), "unknown agency 'fdaa'"),
     (
@@ -166,12 +214,27 @@ BROKEN = [
     (
         PRODUCT,
         _set_event("indications", []),
-        "an authorising event must name the indications",
+        "a decision of type 'approval' must name the indications",
     ),
     (
         PRODUCT,
-        lambda data: data["indications"][0].update(disease="no-such-disease"),
+        lambda data: data["indications"][0].update(diseases=["no-such-disease"]),
         "names unknown disease 'no-such-disease'",
+    ),
+    (PRODUCT, _add_indication, "indication 'unused' is named by no decision"),
+    (
+        PRODUCT,
+        _add_decision(type="withdrawal", date="2016-01-01"),
+        "decisions at 'fda': the withdrawal of 2016-01-01 comes before any",
+    ),
+    (
+        PRODUCT,
+        _add_decision(
+            type="refusal",
+            date=datetime.date(2017, 8, 30),
+            indications=["paediatric-young-adult-b-all"],
+        ),
+        "two conflicting decisions on paediatric-young-adult-b-all on 2017-08-30",
     ),
     (
         "diseases.yaml",

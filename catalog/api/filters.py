@@ -5,24 +5,22 @@ client would silently get a different answer, so here every such value, and
 every parameter the endpoint does not know, is a 400 listing the problems.
 """
 
-import re
-
 import django_filters
 from django.http import QueryDict
 from rest_framework.filters import BaseFilterBackend
 
 from catalog.api.exceptions import InvalidParameters
-from catalog.choices import EventType
-from catalog.filters import MAX_VALUES_PER_FACET, YEAR_RANGE, SlugFilter
-from catalog.models import Agency, Product, RegulatoryEvent
+from catalog.choices import EventType, TherapeuticArea
+from catalog.filters import (
+    MAX_VALUES_PER_FACET,
+    STATUS_CHOICES,
+    YEAR_RANGE,
+    SlugFilter,
+)
+from catalog.models import Agency, Disease, IndicationStatus, Product, RegulatoryEvent
 from catalog.search import MAX_QUERY_LENGTH
 
 PAGINATION_PARAMS = ("page", "page_size")
-# How the product list page goes on after a bad value ("; it was ignored."):
-# the API refuses the request instead, so that part of the message goes.
-PAGE_CONSEQUENCE = re.compile(
-    r"(; it was ignored|, so “[^”]*” was ignored|; sorted by name instead)\.$"
-)
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
 # Schema details the filters themselves cannot tell.
 EXTRA_SCHEMA = {
@@ -60,6 +58,70 @@ class EventFilter(django_filters.FilterSet):
         fields = []
 
 
+def _slugs(model, field_name, label):
+    return django_filters.ModelMultipleChoiceFilter(
+        field_name=field_name,
+        to_field_name="slug",
+        queryset=model.objects.all(),
+        label=label,
+        method="filter_rows",
+    )
+
+
+class AuthorisationFilter(django_filters.FilterSet):
+    """The open table's filters; all of them apply to the same row."""
+
+    product = _slugs(Product, "product__slug", "Product slug")
+    disease = _slugs(Disease, "indication__diseases__slug", "Disease slug")
+    exact = django_filters.BooleanFilter(
+        method="filter_rows", label="This disease only, not narrower ones"
+    )
+    area = django_filters.MultipleChoiceFilter(
+        method="filter_rows", choices=TherapeuticArea.choices, label="Therapeutic area"
+    )
+    agency = _slugs(Agency, "agency__slug", "Regulator slug")
+    country = django_filters.MultipleChoiceFilter(
+        method="filter_rows", choices=[], label="Country or region"
+    )
+    status = django_filters.MultipleChoiceFilter(
+        method="filter_rows", choices=STATUS_CHOICES, label="Status"
+    )
+    approved_from = django_filters.NumberFilter(
+        method="filter_rows", label="First authorised from (year)"
+    )
+    approved_to = django_filters.NumberFilter(
+        method="filter_rows", label="First authorised to (year)"
+    )
+
+    class Meta:
+        model = IndicationStatus
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        countries = Agency.objects.values_list("country", "region").distinct()
+        self.filters["country"].extra["choices"] = list(countries)
+
+    def filter_rows(self, queryset, name, value):
+        data = self.form.cleaned_data
+        if name != next(n for n in self.filters if data.get(n) not in (None, "", [])):
+            return queryset
+        for year in (data.get("approved_from"), data.get("approved_to")):
+            if year is not None and int(year) not in YEAR_RANGE:
+                raise InvalidParameters([f"“{year}” is not a year."])
+        return queryset.matching(
+            diseases=data.get("disease"),
+            exact=bool(data.get("exact")),
+            areas=data.get("area"),
+            agencies=[a.slug for a in data.get("agency") or []],
+            countries=data.get("country"),
+            statuses=data.get("status"),
+            approved_from=data.get("approved_from"),
+            approved_to=data.get("approved_to"),
+            products=[p.slug for p in data.get("product") or []],
+        )
+
+
 class StrictFilterBackend(BaseFilterBackend):
     """Filter a list view through its `filterset_class`; any doubt is a 400."""
 
@@ -76,8 +138,7 @@ class StrictFilterBackend(BaseFilterBackend):
             data.pop(name, None)
         filterset = filterset_class(data, queryset=queryset)
         # ProductFilter notes the values it drops; other FilterSets just fail.
-        warnings = getattr(filterset, "warnings", [])
-        errors = [PAGE_CONSEQUENCE.sub(".", warning) for warning in warnings]
+        errors = [problem.message for problem in getattr(filterset, "problems", [])]
         if not filterset.is_valid():
             errors += [
                 f"“{name}”: {message}"

@@ -16,6 +16,7 @@ from catalog.choices import (
     EventType,
     GeneModification,
     Modality,
+    SourceKind,
     Status,
     SynonymKind,
     TherapeuticArea,
@@ -36,8 +37,8 @@ ISO_DATE = {"type": "string", "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}
 NULLABLE_ISO_DATE = {**ISO_DATE, "nullable": True}
 
 
-def _choice(choices):
-    return serializers.ChoiceField(choices=choices.choices, read_only=True)
+def _choice(choices, **kwargs):
+    return serializers.ChoiceField(choices=choices.choices, read_only=True, **kwargs)
 
 
 def absolute_url(serializer, obj):
@@ -63,6 +64,12 @@ class IsoDateField(serializers.CharField):
 
     def __init__(self, source="iso_date", **kwargs):
         super().__init__(source=source, read_only=True, **kwargs)
+
+
+@extend_schema_field(NULLABLE_ISO_DATE)
+class NullableIsoDateField(IsoDateField):
+    def __init__(self, source, **kwargs):
+        super().__init__(source=source, allow_null=True, **kwargs)
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
@@ -111,11 +118,25 @@ class AliasSerializer(serializers.Serializer):
 
 
 class IndicationSerializer(ReadOnlyModelSerializer):
-    disease = NamedRefSerializer(read_only=True)
+    diseases = NamedRefSerializer(many=True, read_only=True)
 
     class Meta:
         model = Indication
-        fields = ["key", "disease", "population", "line_of_therapy"]
+        fields = ["key", "diseases", "population", "line_of_therapy", "restrictions"]
+
+
+class SourceSerializer(serializers.Serializer):
+    url = serializers.URLField(read_only=True)
+    kind = _choice(SourceKind)
+    title = serializers.CharField(read_only=True)
+    read_on = serializers.DateField(read_only=True)
+
+
+class DecisionIndicationSerializer(serializers.Serializer):
+    key = serializers.CharField(source="indication.key", read_only=True)
+    wording = serializers.CharField(
+        read_only=True, help_text="The regulator's own wording, in our words."
+    )
 
 
 class EventSerializer(ReadOnlyModelSerializer):
@@ -124,18 +145,15 @@ class EventSerializer(ReadOnlyModelSerializer):
     agency = serializers.CharField(source="agency.short_name", read_only=True)
     agency_slug = serializers.CharField(source="agency.slug", read_only=True)
     event_type = _choice(EventType)
-    status = _choice(Status)
     date = IsoDateField()
     date_precision = _choice(DatePrecision)
-    indications = SlugListField(
-        lambda event: [i.key for i in event.indications.all()],
-        help_text="Keys of the product's indications this decision concerns.",
+    indications = DecisionIndicationSerializer(
+        source="indication_links",
+        many=True,
+        read_only=True,
+        help_text="The product's indications this decision concerns.",
     )
-    disease_slugs = SlugListField(
-        lambda event: list(
-            dict.fromkeys(i.disease.slug for i in event.indications.all())
-        )
-    )
+    sources = SourceSerializer(many=True, read_only=True)
 
     class Meta:
         model = RegulatoryEvent
@@ -143,25 +161,60 @@ class EventSerializer(ReadOnlyModelSerializer):
             "agency",
             "agency_slug",
             "event_type",
-            "status",
             "date",
             "date_precision",
             "indications",
-            "disease_slugs",
             "pathway",
-            "source_url",
+            "sources",
             "unverified",
             "note",
         ]
 
 
 class StatusSerializer(serializers.Serializer):
-    """Where the product stands with one agency (an AgencyStatus)."""
+    """Where one indication stands with one regulator (an IndicationStatus)."""
 
+    indication = serializers.CharField(source="indication.key", read_only=True)
     agency = serializers.CharField(source="agency.short_name", read_only=True)
     agency_slug = serializers.CharField(source="agency.slug", read_only=True)
     status = _choice(Status)
     since = IsoDateField(source="iso_since")
+    first_authorised = NullableIsoDateField(source="iso_first_authorised")
+    under_review = serializers.BooleanField(source="is_under_review", read_only=True)
+    restricted = serializers.BooleanField(source="is_restricted", read_only=True)
+    source_url = serializers.URLField(read_only=True)
+
+
+class AuthorisationSerializer(serializers.Serializer):
+    """One row of the open table: a product's indication at one regulator."""
+
+    product = serializers.CharField(source="product.slug", read_only=True)
+    product_name = serializers.CharField(source="product.brand_name", read_only=True)
+    indication = serializers.CharField(source="indication.key", read_only=True)
+    indication_wording = serializers.CharField(
+        source="indication.wording", read_only=True
+    )
+    diseases = SlugListField(
+        lambda row: [d.slug for d in row.indication.diseases.all()],
+        help_text="Diseases the indication covers.",
+    )
+    population = serializers.CharField(source="indication.population", read_only=True)
+    line_of_therapy = serializers.CharField(
+        source="indication.line_of_therapy", read_only=True
+    )
+    agency = serializers.CharField(source="agency.slug", read_only=True)
+    country = serializers.CharField(source="agency.country", read_only=True)
+    regulator_wording = serializers.CharField(source="wording", read_only=True)
+    status = _choice(Status)
+    status_since = IsoDateField(source="iso_since")
+    status_since_precision = _choice(DatePrecision, source="since_precision")
+    first_authorised = NullableIsoDateField(source="iso_first_authorised")
+    under_review = serializers.BooleanField(source="is_under_review", read_only=True)
+    restricted = serializers.BooleanField(source="is_restricted", read_only=True)
+    source_url = serializers.URLField(read_only=True)
+    last_verified = serializers.DateField(
+        source="product.last_verified", read_only=True
+    )
 
 
 class HolderChangeSerializer(serializers.Serializer):
@@ -206,8 +259,10 @@ class ProductSerializer(ReadOnlyModelSerializer):
     sponsor = NamedRefSerializer(read_only=True)
     indications = IndicationSerializer(many=True, read_only=True)
     regulatory_events = EventSerializer(source="events", many=True, read_only=True)
-    statuses = StatusSerializer(source="agency_statuses", many=True, read_only=True)
-    first_approval = serializers.SerializerMethodField()
+    statuses = StatusSerializer(source="listed_statuses", many=True, read_only=True)
+    first_approval = serializers.DateField(
+        source="first_authorised_on", read_only=True, allow_null=True
+    )
     holder_changes = HolderChangeSerializer(many=True, read_only=True)
     identifiers = IdentifiersSerializer(source="*", read_only=True)
 
@@ -241,11 +296,6 @@ class ProductSerializer(ReadOnlyModelSerializer):
             "identifiers",
         ]
 
-    @extend_schema_field(NULLABLE_ISO_DATE)
-    def get_first_approval(self, product):
-        first = product.first_authorisation
-        return first.iso_date if first else None
-
 
 class RegulatoryEventSerializer(EventSerializer):
     """A regulatory decision listed on its own, naming its product."""
@@ -271,7 +321,7 @@ class DiseaseSerializer(ReadOnlyModelSerializer):
     parents = SlugListField(lambda d: [p.slug for p in d.parents.all()])
     children = SlugListField(lambda d: [c.slug for c in d.children.all()])
     products = SlugListField(
-        lambda d: list(dict.fromkeys(i.product.slug for i in d.indications.all())),
+        lambda d: sorted({i.product.slug for i in d.indications.all()}),
         help_text=(
             "Products with an indication for exactly this disease; "
             "/api/v1/products/?disease=<slug> adds the narrower diseases."
@@ -357,13 +407,24 @@ class CellSourceSerializer(ReadOnlyModelSerializer):
 class AgencySerializer(ReadOnlyModelSerializer):
     url = AbsoluteUrlField()
     products = SlugListField(
-        lambda agency: [status.product.slug for status in agency.statuses.all()],
+        lambda agency: sorted(
+            {status.product.slug for status in agency.statuses.all()}
+        ),
         help_text="Products this regulator has decided on.",
     )
 
     class Meta:
         model = Agency
-        fields = ["slug", "url", "short_name", "name", "region", "website", "products"]
+        fields = [
+            "slug",
+            "url",
+            "short_name",
+            "name",
+            "region",
+            "country",
+            "website",
+            "products",
+        ]
 
 
 class SponsorSerializer(ReadOnlyModelSerializer):

@@ -22,6 +22,7 @@ router.register("mechanisms", views.MechanismViewSet, basename="mechanism")
 router.register("cell-sources", views.CellSourceViewSet, basename="cell-source")
 router.register("agencies", views.AgencyViewSet, basename="agency")
 router.register("sponsors", views.SponsorViewSet, basename="sponsor")
+router.register("authorisations", views.AuthorisationViewSet, basename="authorisation")
 router.register(
     "regulatory-events", views.RegulatoryEventViewSet, basename="regulatory-event"
 )

@@ -32,6 +32,7 @@ from rest_framework.views import APIView
 from catalog.api import serializers as api
 from catalog.api.filters import (
     SLUG_PATTERN,
+    AuthorisationFilter,
     EventFilter,
     StrictFilterBackend,
     openapi_parameter,
@@ -46,9 +47,9 @@ from catalog.models import (
     Disease,
     DiseaseSynonym,
     Indication,
+    IndicationStatus,
     Mechanism,
     Product,
-    ProductStatus,
     Reference,
     RegulatoryEvent,
 )
@@ -159,9 +160,7 @@ class DiseaseViewSet(CatalogViewSet):
         Prefetch("children", queryset=Disease.objects.order_by("slug").only("slug")),
         Prefetch(
             "indications",
-            queryset=Indication.objects.select_related("product")
-            .only("disease_id", "product__slug")
-            .order_by("product__slug"),
+            queryset=Indication.objects.select_related("product").only("product__slug"),
         ),
     )
     serializer_class = api.DiseaseSerializer
@@ -201,9 +200,9 @@ class AgencyViewSet(CatalogViewSet):
     queryset = Agency.objects.order_by("short_name", "slug").prefetch_related(
         Prefetch(
             "statuses",
-            queryset=ProductStatus.objects.select_related("product")
-            .only("agency_id", "product__slug")
-            .order_by("product__slug"),
+            queryset=IndicationStatus.objects.select_related("product").only(
+                "agency_id", "product__slug"
+            ),
         )
     )
     serializer_class = api.AgencySerializer
@@ -238,17 +237,38 @@ class RegulatoryEventViewSet(
 
     queryset = (
         RegulatoryEvent.objects.select_related("agency", "product")
-        .prefetch_related(
-            Prefetch(
-                "indications", queryset=Indication.objects.select_related("disease")
-            )
-        )
+        .prefetch_related("indication_links__indication", "sources")
         .order_by("date", "product__slug", "position")
     )
     serializer_class = api.RegulatoryEventSerializer
     pagination_class = CatalogPagination
     filter_backends = [StrictFilterBackend]
     filterset_class = EventFilter
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The open table: each product's indication at each regulator",
+        responses={
+            200: api.AuthorisationSerializer(many=True),
+            400: BAD_PARAMETERS,
+            404: NOT_FOUND,
+        },
+    )
+)
+class AuthorisationViewSet(
+    OpenDataMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
+    """One row per product × indication × regulator that has a decision, with
+    the status derived from the decisions; the same table every page reads."""
+
+    queryset = IndicationStatus.objects.for_table().order_by(
+        "product__slug", "indication__position", "agency__slug"
+    )
+    serializer_class = api.AuthorisationSerializer
+    pagination_class = CatalogPagination
+    filter_backends = [StrictFilterBackend]
+    filterset_class = AuthorisationFilter
 
 
 class SchemaView(OpenDataMixin, SpectacularAPIView):
@@ -341,6 +361,7 @@ def api_docs(request):
         "max_page_size": MAX_PAGE_SIZE,
         "parameter_tables": [
             ("Parameters of products/", parameter_docs(ProductFilter)),
+            ("Parameters of authorisations/", parameter_docs(AuthorisationFilter)),
             ("Parameters of regulatory-events/", parameter_docs(EventFilter)),
         ],
         "example_product": _example_product(request),

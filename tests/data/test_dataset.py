@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 
 from catalog.choices import AUTHORISING_EVENTS, EventType
-from catalog.dataset import EARLIEST_EVENT, read_dataset
+from catalog.seed.reader import EARLIEST_EVENT, read_dataset
 from tests.conftest import FIXTURES_DIR
 
 TEMPLATES_DIR = FIXTURES_DIR.parent / "templates"
@@ -28,24 +28,24 @@ def test_the_catalog_has_at_least_the_first_slice(dataset):
     assert len(dataset["product"]) >= 20
 
 
-def test_every_product_has_a_cited_event(dataset):
+def test_every_product_has_a_cited_decision(dataset):
     for product in dataset["product"]:
-        assert product["events"], product["slug"]
-        assert all(
-            event["source_url"].startswith("http") for event in product["events"]
-        )
+        assert product["decisions"], product["slug"]
+        for decision in product["decisions"]:
+            assert decision["sources"], product["slug"]
+            assert all(s["url"].startswith("http") for s in decision["sources"])
 
 
 def test_no_event_is_dated_before_1990(dataset):
     for product in dataset["product"]:
-        for event in product["events"]:
+        for event in product["decisions"]:
             assert event["date"] >= EARLIEST_EVENT, product["slug"]
 
 
 def test_nothing_but_filings_precedes_an_agencys_first_authorisation(dataset):
     for product in dataset["product"]:
         by_agency = {}
-        for event in product["events"]:
+        for event in product["decisions"]:
             by_agency.setdefault(event["agency"], []).append(event)
         for agency, events in by_agency.items():
             authorised = [

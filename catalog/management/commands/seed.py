@@ -8,7 +8,7 @@ half-loaded catalog can never be served.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.dataset import DatasetError, read_dataset, write_dataset
+from catalog.seed import DatasetError, read_dataset, write_dataset
 
 
 class Command(BaseCommand):

@@ -1,10 +1,9 @@
-"""Read, validate and write the catalog's fixtures.
+"""Read and validate the catalog's fixtures, before anything is written.
 
 `read_dataset()` parses every file under `fixtures/` and checks all of it
-(required fields, enumerations, dates, URLs, references between records) before
-anything touches the database, collecting every problem it finds with the file
-and record it belongs to. `write_dataset()` then replaces the catalog in one
-transaction, updating rows in place by slug so that primary keys stay stable.
+(required fields, enumerations, dates, URLs, references between records, and
+that each regulator's decisions make a history the status rules can replay),
+collecting every problem with the file and record it belongs to.
 """
 
 from __future__ import annotations
@@ -17,35 +16,16 @@ from pathlib import Path
 
 import yaml
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
 from django.utils import timezone
 
 from catalog import models
 from catalog.choices import DatePrecision, EventType
-from catalog.search import rebuild_index
+from catalog.seed.fields import plain_fields
+from catalog.seed.history import history_problems
 from catalog.text import LINK_KINDS, internal_links
 
 EARLIEST_EVENT = datetime.date(1990, 1, 1)
-EVENT_FIELDS = (
-    "event_type",
-    "date",
-    "date_precision",
-    "pathway",
-    "source_url",
-    "note",
-    "unverified",
-)
 IDENTIFIERS = models.Product.IDENTIFIERS
-VOCABULARY_FILES = {
-    "agencies.yaml": "agency",
-    "companies.yaml": "company",
-    "cell_sources.yaml": "cell source",
-    "targets.yaml": "target",
-    "families.yaml": "family",
-    "mechanisms.yaml": "mechanism",
-    "diseases.yaml": "disease",
-    "glossary.yaml": "glossary term",
-}
 REQUIRED_FILES = {
     "agencies.yaml",
     "companies.yaml",
@@ -114,6 +94,11 @@ class _Record:
             self.error(f"'{name}' {value!r}: {' '.join(exc.messages)}")
             return ""
         return self.clean[name]
+
+    def fields(self, model, exclude=()):
+        """Clean every plain column of `model`; required unless it may be blank."""
+        for name in plain_fields(model, exclude):
+            self.field(name, required=not model._meta.get_field(name).blank)
 
     def slug_list(self, name, required=False):
         self.seen.add(name)
@@ -185,7 +170,7 @@ class _Reader:
     def read(self):
         if not self.root.is_dir():
             raise DatasetError([f"{self.root}: fixtures folder not found"])
-        for filename, kind in VOCABULARY_FILES.items():
+        for filename, (kind, cleaner) in VOCABULARY_FILES.items():
             path = self.root / filename
             if not path.exists():
                 if filename in REQUIRED_FILES:
@@ -196,27 +181,19 @@ class _Reader:
             rows = self.load_yaml(path)
             if rows is None:
                 continue
-            if not isinstance(rows, list):
-                self.errors.append(
-                    f"{path.relative_to(self.root.parent)}: must be a list"
-                )
-                continue
             location = path.relative_to(self.root.parent)
+            if not isinstance(rows, list):
+                self.errors.append(f"{location}: must be a list")
+                continue
             for index, raw in enumerate(rows):
-                self.add(
-                    kind,
-                    getattr(self, f"clean_{kind.replace(' ', '_')}"),
-                    location,
-                    raw,
-                    index,
-                )
+                self.add(kind, cleaner, location, raw, index)
         product_files = sorted((self.root / "products").glob("*.yaml"))
         for path in product_files:
             raw = self.load_yaml(path)
             if raw is not None:
                 self.add(
                     "product",
-                    self.clean_product,
+                    _Reader.clean_product,
                     path.relative_to(self.root.parent),
                     raw,
                     0,
@@ -255,14 +232,14 @@ class _Reader:
             return
         if isinstance(front, dict):
             front["body"] = match[2]
-        self.add("guide", self.clean_guide, location, front, 0)
+        self.add("guide", _Reader.clean_guide, location, front, 0)
 
     def add(self, kind, cleaner, location, raw, index):
         record = _Record(
             self.errors, f"{location}, {_label(raw, kind, index)}", raw, None
         )
         if record.raw:
-            clean = cleaner(record)
+            clean = cleaner(self, record)
             clean["_location"] = record.location
             self.dataset.records.setdefault(kind, []).append(clean)
 
@@ -270,44 +247,34 @@ class _Reader:
 
     def clean_agency(self, record):
         record.model = models.Agency
-        for name in ("slug", "short_name", "name", "region"):
-            record.field(name)
-        record.field("website", required=False)
+        record.fields(models.Agency)
         return record.finish()
 
     def clean_company(self, record):
         record.model = models.Company
-        record.field("slug")
-        record.field("name")
-        for name in ("country", "website"):
-            record.field(name, required=False)
+        record.fields(models.Company)
         record.clean["parent"] = record.raw.get("parent") or ""
         record.seen.add("parent")
         return record.finish()
 
     def clean_cell_source(self, record):
         record.model = models.CellSource
-        for name in ("slug", "name", "donor_relation", "tissue", "explanation"):
-            record.field(name)
+        record.fields(models.CellSource)
         return record.finish()
 
     def clean_target(self, record):
         record.model = models.Target
-        record.field("slug")
-        record.field("name")
-        record.field("description", required=False)
+        record.fields(models.Target)
         return record.finish()
 
     def clean_family(self, record):
         record.model = models.ProductFamily
-        for name in ("slug", "name", "description"):
-            record.field(name)
+        record.fields(models.ProductFamily)
         return record.finish()
 
     def clean_mechanism(self, record):
         record.model = models.Mechanism
-        for name in ("slug", "name", "summary", "body"):
-            record.field(name)
+        record.fields(models.Mechanism)
         record.clean["references"] = self.clean_references(record)
         return record.finish()
 
@@ -320,39 +287,27 @@ class _Reader:
                 raw,
                 models.Reference,
             )
-            ref.field("url")
-            ref.field("title")
-            ref.field("publisher", required=False)
+            ref.fields(models.Reference)
             references.append(ref.finish())
         return references
 
     def clean_glossary_term(self, record):
         record.model = models.GlossaryTerm
-        for name in ("slug", "term", "definition"):
-            record.field(name)
+        record.fields(models.GlossaryTerm)
         record.clean["see_also"] = record.slug_list("see_also")
         record.clean["references"] = self.clean_references(record)
         return record.finish()
 
     def clean_guide(self, record):
         record.model = models.Guide
-        for name in ("slug", "title", "summary", "body"):
-            record.field(name)
+        record.fields(models.Guide)
         record.clean["references"] = self.clean_references(record)
         return record.finish()
 
     def clean_disease(self, record):
         record.model = models.Disease
-        record.field("slug")
-        record.field("name")
-        for name in (
-            "therapeutic_area",
-            "description",
-            "mondo_id",
-            "mesh_id",
-            "icd10_code",
-        ):
-            record.field(name, required=False)
+        record.fields(models.Disease, exclude={"therapeutic_area"})
+        record.field("therapeutic_area", required=False)
         record.clean["parents"] = record.slug_list("parents")
         if not record.clean["parents"] and not record.clean.get("therapeutic_area"):
             record.error(
@@ -366,8 +321,7 @@ class _Reader:
                 raw,
                 models.DiseaseSynonym,
             )
-            synonym.field("term")
-            synonym.field("kind")
+            synonym.fields(models.DiseaseSynonym)
             synonym.seen.add("ambiguous")
             synonym.clean["ambiguous"] = bool(synonym.raw.get("ambiguous"))
             synonyms.append(synonym.finish())
@@ -379,23 +333,7 @@ class _Reader:
 
     def clean_product(self, record):
         record.model = models.Product
-        for name in (
-            "slug",
-            "brand_name",
-            "modality",
-            "cell_type",
-            "gene_modification",
-        ):
-            record.field(name)
-        record.field("summary")
-        record.field("last_verified")
-        for name in (
-            "nonproprietary_name",
-            "fda_proper_name",
-            "vector",
-            "costimulatory_domain",
-        ):
-            record.field(name, required=False)
+        record.fields(models.Product, exclude={*IDENTIFIERS})
         for name in ("sponsor", "cell_source", "target", "family"):
             record.seen.add(name)
             record.clean[name] = record.raw.get(name) or ""
@@ -404,19 +342,11 @@ class _Reader:
         record.clean["identifiers"] = self.clean_identifiers(record)
         record.clean["mechanisms"] = record.slug_list("mechanisms", required=True)
         record.clean["aliases"] = [
-            self.clean_child(
-                record,
-                "alias",
-                index,
-                raw,
-                models.ProductAlias,
-                required=("name", "kind"),
-                optional=("region",),
-            ).finish()
+            self.clean_child(record, "alias", index, raw, models.ProductAlias).finish()
             for index, raw in enumerate(record.mapping_list("aliases"))
         ]
         record.clean["indications"] = self.clean_indications(record)
-        record.clean["events"] = self.clean_events(record)
+        record.clean["decisions"] = self.clean_decisions(record)
         record.clean["holder_changes"] = self.clean_holder_changes(record)
         if (
             record.clean.get("last_verified")
@@ -438,81 +368,116 @@ class _Reader:
             identifiers.field(name, required=False)
         return identifiers.finish()
 
-    def clean_child(self, record, kind, index, raw, model, required, optional=()):
+    def clean_child(self, record, kind, index, raw, model, exclude=()):
+        """A record nested in a product; its plain fields come from `model`."""
         child = _Record(
             self.errors, f"{record.location}, {kind} #{index + 1}", raw, model
         )
-        for name in required:
-            child.field(name)
-        for name in optional:
-            child.field(name, required=False)
+        child.fields(model, exclude={"position", *exclude})
         return child
 
     def clean_indications(self, record):
         indications = []
         for index, raw in enumerate(record.mapping_list("indications")):
             child = self.clean_child(
-                record,
-                "indication",
-                index,
-                raw,
-                models.Indication,
-                required=("key", "population"),
-                optional=("line_of_therapy",),
+                record, "indication", index, raw, models.Indication
             )
-            child.seen.add("disease")
-            child.clean["disease"] = child.raw.get("disease") or ""
-            if not child.clean["disease"]:
-                child.error("'disease' is required")
+            child.clean["diseases"] = child.slug_list("diseases", required=True)
             indications.append(child.finish())
         keys = [indication.get("key") for indication in indications]
         for key in sorted({key for key in keys if key and keys.count(key) > 1}):
             record.error(f"indication key '{key}' is used twice")
         return indications
 
-    def clean_events(self, record):
-        events = []
+    def clean_decisions(self, record):
+        decisions = []
         keys = {indication.get("key") for indication in record.clean["indications"]}
-        raw_events = record.mapping_list("events")
-        if not raw_events:
-            record.error("needs at least one regulatory event with a source")
-        for index, raw in enumerate(raw_events):
+        raw_decisions = record.mapping_list("decisions")
+        if not raw_decisions:
+            record.error("needs at least one regulatory decision with a source")
+        for index, raw in enumerate(raw_decisions):
             child = self.clean_child(
                 record,
-                "event",
+                "decision",
                 index,
                 raw,
                 models.RegulatoryEvent,
-                required=("source_url",),
-                optional=("pathway", "note"),
+                exclude={"event_type", "date", "date_precision", "unverified"},
             )
             child.field("type", model_field="event_type")
             child.clean["event_type"] = child.clean.pop("type", "")
-            child.seen.update({"agency", "date", "indications", "unverified"})
+            child.seen.update({"agency", "date", "unverified"})
             child.clean["agency"] = child.raw.get("agency") or ""
             if not child.clean["agency"]:
                 child.error("'agency' is required")
             child.clean["unverified"] = bool(child.raw.get("unverified"))
             self.clean_date(child)
-            indications = child.raw.get("indications") or []
-            if not isinstance(indications, list):
-                child.error("'indications' must be a list of indication keys")
-                indications = []
-            for key in indications:
-                if key not in keys:
-                    child.error(
-                        f"indication '{key}' is not one of this product's indications"
-                    )
-            child.clean["indications"] = indications
-            if (
-                not indications
-                and child.clean.get("event_type") in _EVENTS_NEEDING_INDICATIONS
-            ):
+            child.clean["indications"] = self.clean_decision_indications(child, keys)
+            child.clean["sources"] = self.clean_sources(child)
+            decisions.append(child.finish())
+        mentioned = {key for d in decisions for key in d["indications"]}
+        for key in sorted(keys - mentioned - {None}):
+            record.error(f"indication '{key}' is named by no decision")
+        return decisions
+
+    def clean_decision_indications(self, child, keys):
+        """Indication keys, as a list or as a mapping of key to the
+        regulator's own wording; returns {key: wording}."""
+        child.seen.add("indications")
+        raw = child.raw.get("indications") or []
+        if isinstance(raw, list) and all(isinstance(key, str) for key in raw):
+            named = dict.fromkeys(raw, "")
+        elif isinstance(raw, dict) and all(
+            isinstance(v, str | None) for v in raw.values()
+        ):
+            named = {
+                key: " ".join((wording or "").split()) for key, wording in raw.items()
+            }
+        else:
+            child.error(
+                "'indications' must be a list of indication keys or a mapping "
+                "of keys to the regulator's wording"
+            )
+            return {}
+        for key in named:
+            if key not in keys:
                 child.error(
-                    "an authorising event must name the indications it concerns"
+                    f"indication '{key}' is not one of this product's indications"
                 )
-            events.append(child.finish())
-        return events
+        kind = EventType.parse(child.clean.get("event_type"))
+        if not named and kind and not kind.may_cover_whole_licence:
+            child.error(
+                f"a decision of type '{kind.value}' must name the indications it concerns"
+            )
+        return named
+
+    def clean_sources(self, child):
+        sources = []
+        for index, raw in enumerate(child.mapping_list("sources")):
+            source = _Record(
+                self.errors,
+                f"{child.location}, source #{index + 1}",
+                raw,
+                models.DecisionSource,
+            )
+            source.fields(models.DecisionSource, exclude={"read_on", "position"})
+            source.seen.add("read")
+            read = raw.get("read") if isinstance(raw, dict) else None
+            if not isinstance(read, datetime.date) or isinstance(
+                read, datetime.datetime
+            ):
+                source.error("'read' must be the day the source was read (YYYY-MM-DD)")
+            elif read > _today():
+                source.error("'read' is in the future")
+            else:
+                source.clean["read_on"] = read
+            sources.append(source.finish())
+        if not sources:
+            child.error("needs at least one source")
+        urls = [source.get("url") for source in sources]
+        if len(set(urls)) != len(urls):
+            child.error("a source is listed twice")
+        return sources
 
     def clean_holder_changes(self, record):
         changes = []
@@ -523,7 +488,7 @@ class _Reader:
                 index,
                 raw,
                 models.HolderChange,
-                required=("source_url",),
+                exclude={"date", "date_precision"},
             )
             child.seen.update({"from", "to", "date"})
             for name in ("from", "to"):
@@ -555,7 +520,11 @@ class _Reader:
         return {row.get("slug") for row in self.dataset[kind]}
 
     def check_unique_slugs(self):
-        for kind in [*VOCABULARY_FILES.values(), "product", "guide"]:
+        for kind in [
+            *(kind for kind, _ in VOCABULARY_FILES.values()),
+            "product",
+            "guide",
+        ]:
             seen = set()
             for row in self.dataset[kind]:
                 slug = row.get("slug")
@@ -583,17 +552,23 @@ class _Reader:
         diseases, agencies = self.slugs("disease"), self.slugs("agency")
         for product in self.dataset["product"]:
             for indication in product["indications"]:
-                if indication.get("disease") and indication["disease"] not in diseases:
+                for disease in indication["diseases"]:
+                    if disease not in diseases:
+                        self.errors.append(
+                            f"{product['_location']}: indication "
+                            f"'{indication.get('key')}' names unknown disease '{disease}'"
+                        )
+            for index, decision in enumerate(product["decisions"]):
+                if decision.get("agency") and decision["agency"] not in agencies:
                     self.errors.append(
-                        f"{product['_location']}: indication '{indication.get('key')}' "
-                        f"names unknown disease '{indication['disease']}'"
+                        f"{product['_location']}, decision #{index + 1}: "
+                        f"unknown agency '{decision['agency']}'"
                     )
-            for index, event in enumerate(product["events"]):
-                if event.get("agency") and event["agency"] not in agencies:
-                    self.errors.append(
-                        f"{product['_location']}, event #{index + 1}: "
-                        f"unknown agency '{event['agency']}'"
-                    )
+            if not self.errors:
+                self.errors += [
+                    f"{product['_location']}: {problem}"
+                    for problem in history_problems(product["decisions"])
+                ]
             companies = self.slugs("company")
             for index, change in enumerate(product["holder_changes"]):
                 for name in ("from", "to"):
@@ -683,14 +658,6 @@ class _Reader:
                 )
 
 
-_EVENTS_NEEDING_INDICATIONS = {
-    EventType.APPROVAL,
-    EventType.ACCELERATED_APPROVAL,
-    EventType.CONDITIONAL_APPROVAL,
-    EventType.LABEL_EXPANSION,
-}
-
-
 def _find_cycle(parents_of):
     """A list of slugs that loops back on itself, or None."""
     state = {}
@@ -724,327 +691,14 @@ def read_dataset(fixtures_dir) -> Dataset:
     return _Reader(fixtures_dir).read()
 
 
-def _fields(row, *names):
-    return {name: row.get(name, "") for name in names}
-
-
-class _Writer:
-    """Writes a validated Dataset; slugs find the rows to update in place.
-
-    Rows that left the fixtures are deleted last, products first, so that
-    nothing still refers to a vocabulary entry when it goes.
-    """
-
-    def __init__(self, dataset):
-        self.dataset = dataset
-        self.stale = []
-
-    def upsert(self, model, rows, key="slug", **getters):
-        """Create or update one row per fixture record, in bulk, by `key`."""
-        existing = model.objects.in_bulk(field_name=key)
-        new, changed = [], []
-        for row in rows:
-            values = {name: getter(row) for name, getter in getters.items()}
-            obj = existing.get(row[key])
-            if obj is None:
-                new.append(model(**{key: row[key]}, **values))
-            else:
-                for name, value in values.items():
-                    setattr(obj, name, value)
-                changed.append(obj)
-        model.objects.bulk_create(new)
-        if changed and getters:
-            model.objects.bulk_update(changed, list(getters), batch_size=500)
-        kept = [row[key] for row in rows]
-        self.stale.append(model.objects.exclude(**{f"{key}__in": kept}))
-        return model.objects.filter(**{f"{key}__in": kept}).in_bulk(field_name=key)
-
-    @staticmethod
-    def replace_links(through, pairs):
-        """Replace every row of a many-to-many table with `pairs` in one go."""
-        through.objects.all().delete()
-        names = [f.attname for f in through._meta.concrete_fields if not f.primary_key]
-        through.objects.bulk_create(
-            through(**dict(zip(names, pair, strict=True))) for pair in pairs
-        )
-
-    def write(self):
-        data = self.dataset
-        references = self.write_references()
-        self.write_glossary_and_guides(references)
-        lookups = {
-            "agency": self.upsert(
-                models.Agency,
-                data["agency"],
-                **_getters("short_name", "name", "region", "website"),
-            ),
-            "company": self.write_companies(),
-            "cell source": self.upsert(
-                models.CellSource,
-                data["cell source"],
-                **_getters("name", "donor_relation", "tissue", "explanation"),
-            ),
-            "target": self.upsert(
-                models.Target, data["target"], **_getters("name", "description")
-            ),
-            "family": self.upsert(
-                models.ProductFamily, data["family"], **_getters("name", "description")
-            ),
-            "mechanism": self.write_mechanisms(references),
-            "disease": self.write_diseases(),
-        }
-        self.write_products(lookups)
-        for stale in reversed(self.stale):
-            stale.delete()
-
-    def write_companies(self):
-        rows = self.dataset["company"]
-        companies = self.upsert(
-            models.Company, rows, **_getters("name", "country", "website")
-        )
-        for row in rows:
-            companies[row["slug"]].parent = companies.get(row["parent"])
-        models.Company.objects.bulk_update(companies.values(), ["parent"])
-        return companies
-
-    def write_references(self):
-        """Every cited reference, by URL; returns them keyed by URL."""
-        rows = [
-            ref
-            for kind in ("mechanism", "glossary term", "guide")
-            for row in self.dataset[kind]
-            for ref in row["references"]
-        ]
-        unique = {ref["url"]: ref for ref in rows}.values()
-        return self.upsert(
-            models.Reference, unique, key="url", **_getters("title", "publisher")
-        )
-
-    def write_mechanisms(self, references):
-        rows = self.dataset["mechanism"]
-        mechanisms = self.upsert(
-            models.Mechanism, rows, **_getters("name", "summary", "body")
-        )
-        models.MechanismReference.objects.all().delete()
-        models.MechanismReference.objects.bulk_create(
-            models.MechanismReference(
-                mechanism=mechanisms[row["slug"]],
-                reference=references[ref["url"]],
-                position=position,
-            )
-            for row in rows
-            for position, ref in enumerate(row["references"])
-        )
-        return mechanisms
-
-    def write_glossary_and_guides(self, references):
-        terms = self.upsert(
-            models.GlossaryTerm,
-            self.dataset["glossary term"],
-            **_getters("term", "definition"),
-        )
-        rows = self.dataset["glossary term"]
-        self.replace_links(
-            models.GlossaryTerm.see_also.through,
-            [(terms[r["slug"]].pk, terms[s].pk) for r in rows for s in r["see_also"]],
-        )
-        self.replace_links(
-            models.GlossaryTerm.references.through,
-            [
-                (terms[r["slug"]].pk, references[ref["url"]].pk)
-                for r in rows
-                for ref in r["references"]
-            ],
-        )
-        guides = self.upsert(
-            models.Guide, self.dataset["guide"], **_getters("title", "summary", "body")
-        )
-        self.replace_links(
-            models.Guide.references.through,
-            [
-                (guides[r["slug"]].pk, references[ref["url"]].pk)
-                for r in self.dataset["guide"]
-                for ref in r["references"]
-            ],
-        )
-
-    def write_diseases(self):
-        rows = self.dataset["disease"]
-        diseases = self.upsert(
-            models.Disease,
-            rows,
-            **_getters(
-                "name",
-                "therapeutic_area",
-                "description",
-                "mondo_id",
-                "mesh_id",
-                "icd10_code",
-            ),
-        )
-        models.DiseaseSynonym.objects.all().delete()
-        models.DiseaseSynonym.objects.bulk_create(
-            models.DiseaseSynonym(
-                disease=diseases[row["slug"]], **_fields(synonym, "term", "kind")
-            )
-            for row in rows
-            for synonym in row["synonyms"]
-        )
-        self.replace_links(
-            models.Disease.parents.through,
-            [
-                (diseases[row["slug"]].pk, diseases[slug].pk)
-                for row in rows
-                for slug in row["parents"]
-            ],
-        )
-        return diseases
-
-    def write_products(self, lookups):
-        rows = self.dataset["product"]
-        products = self.upsert(
-            models.Product,
-            rows,
-            **_getters(
-                "brand_name",
-                "nonproprietary_name",
-                "fda_proper_name",
-                "modality",
-                "cell_type",
-                "gene_modification",
-                "vector",
-                "costimulatory_domain",
-                "summary",
-                "last_verified",
-            ),
-            **{
-                name: (lambda row, name=name: row["identifiers"].get(name, ""))
-                for name in IDENTIFIERS
-            },
-            sponsor=lambda row: lookups["company"][row["sponsor"]],
-            cell_source=lambda row: lookups["cell source"][row["cell_source"]],
-            target=lambda row: lookups["target"].get(row["target"]),
-            family=lambda row: lookups["family"].get(row["family"]),
-        )
-        # Children have no identity of their own: rebuild them wholesale.
-        for model in (
-            models.RegulatoryEvent,
-            models.Indication,
-            models.ProductAlias,
-            models.ProductMechanism,
-            models.HolderChange,
-        ):
-            model.objects.all().delete()
-        aliases, links, indications, events, changes = [], [], [], [], []
-        for row in rows:
-            product = products[row["slug"]]
-            aliases += [
-                models.ProductAlias(
-                    product=product, **_fields(a, "name", "kind", "region")
-                )
-                for a in row["aliases"]
-            ]
-            links += [
-                models.ProductMechanism(
-                    product=product,
-                    mechanism=lookups["mechanism"][slug],
-                    is_primary=position == 0,
-                    position=position,
-                )
-                for position, slug in enumerate(row["mechanisms"])
-            ]
-            indications += [
-                models.Indication(
-                    product=product,
-                    disease=lookups["disease"][indication["disease"]],
-                    position=position,
-                    **_fields(indication, "key", "population", "line_of_therapy"),
-                )
-                for position, indication in enumerate(row["indications"])
-            ]
-            events += [
-                models.RegulatoryEvent(
-                    product=product,
-                    agency=lookups["agency"][event["agency"]],
-                    position=position,
-                    **_fields(event, *EVENT_FIELDS),
-                )
-                for position, event in enumerate(row["events"])
-            ]
-            changes += [
-                models.HolderChange(
-                    product=product,
-                    position=position,
-                    from_company=lookups["company"][change["from"]],
-                    to_company=lookups["company"][change["to"]],
-                    **_fields(change, "date", "date_precision", "source_url"),
-                )
-                for position, change in enumerate(row["holder_changes"])
-            ]
-        for model, objects in (
-            (models.ProductAlias, aliases),
-            (models.ProductMechanism, links),
-            (models.Indication, indications),
-            (models.RegulatoryEvent, events),
-            (models.HolderChange, changes),
-        ):
-            model.objects.bulk_create(objects, batch_size=500)
-        self.link_events_to_indications(rows, products)
-
-    def link_events_to_indications(self, rows, products):
-        # bulk_create set the primary keys, but look them up by natural key
-        # so the links never depend on the order rows came back in.
-        indication_ids = {
-            (product_id, key): pk
-            for pk, product_id, key in models.Indication.objects.values_list(
-                "pk", "product_id", "key"
-            )
-        }
-        event_ids = {
-            (product_id, position): pk
-            for pk, product_id, position in models.RegulatoryEvent.objects.values_list(
-                "pk", "product_id", "position"
-            )
-        }
-        pairs = []
-        for row in rows:
-            product_id = products[row["slug"]].pk
-            for position, event in enumerate(row["events"]):
-                for key in event["indications"]:
-                    pairs.append(
-                        (
-                            event_ids[product_id, position],
-                            indication_ids[product_id, key],
-                        )
-                    )
-        self.replace_links(models.RegulatoryEvent.indications.through, pairs)
-
-
-def _getters(*names):
-    return {name: (lambda row, name=name: row.get(name, "")) for name in names}
-
-
-def write_dataset(dataset: Dataset) -> models.DatasetVersion:
-    """Replace the catalog with `dataset` in one transaction; return its version."""
-    with transaction.atomic():
-        _Writer(dataset).write()
-        models.Product.objects.all().refresh_derived()
-        rebuild_index()
-        version, _ = models.DatasetVersion.objects.get_or_create(
-            digest=dataset.digest,
-            defaults={
-                "seeded_at": timezone.now(),
-                "product_count": len(dataset["product"]),
-                "event_count": sum(len(p["events"]) for p in dataset["product"]),
-            },
-        )
-    _refresh_planner_statistics()
-    return version
-
-
-def _refresh_planner_statistics():
-    """A freshly loaded table has no statistics, and PostgreSQL then plans
-    searches as if it were empty (sequential scans, hash joins); ANALYZE now."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+# Vocabulary files in the order they are read, each with its kind and cleaner.
+VOCABULARY_FILES = {
+    "agencies.yaml": ("agency", _Reader.clean_agency),
+    "companies.yaml": ("company", _Reader.clean_company),
+    "cell_sources.yaml": ("cell source", _Reader.clean_cell_source),
+    "targets.yaml": ("target", _Reader.clean_target),
+    "families.yaml": ("family", _Reader.clean_family),
+    "mechanisms.yaml": ("mechanism", _Reader.clean_mechanism),
+    "diseases.yaml": ("disease", _Reader.clean_disease),
+    "glossary.yaml": ("glossary term", _Reader.clean_glossary_term),
+}
