@@ -11,6 +11,7 @@ still says what it is.
 import csv
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
@@ -18,11 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from catalog.api.filters import non_empty
-from catalog.api.serializers import AuthorisationSerializer, ProductSerializer
-from catalog.api.views import CACHE_SECONDS
 from catalog.choices import AliasKind
-from catalog.filters import ProductFilter
+from catalog.filters import ProductFilter, non_empty
 from catalog.models import (
     DatasetVersion,
     Disease,
@@ -31,6 +29,7 @@ from catalog.models import (
     Product,
     ProductMechanism,
 )
+from catalog.serializers import AuthorisationSerializer, ProductSerializer
 
 LIST_SEPARATOR = "; "
 VERSION_COLUMNS = (
@@ -466,5 +465,5 @@ def _csv_response(filename, fieldnames, rows):
 
 def _as_download(response, filename):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
     return response

@@ -9,6 +9,7 @@ two are merged and paginated in Python.
 import datetime
 from dataclasses import dataclass, replace
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Prefetch
@@ -23,7 +24,6 @@ from catalog.models import DatasetVersion, DecisionIndication, RegulatoryEvent
 
 CHANGES_PER_PAGE = 50
 FEED_ENTRIES = 50
-CACHE_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,9 @@ class ChangelogFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
-        patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+        patch_cache_control(
+            response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS
+        )
         return response
 
     def get_object(self, request, *args, **kwargs):

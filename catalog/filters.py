@@ -39,6 +39,7 @@ from catalog.models import (
 )
 
 STATUS_CHOICES = [(AUTHORISED, "Authorised now (any pathway)"), *Status.choices]
+EXACT_CHOICES = [("0", "Also narrower diseases"), ("1", "This disease only")]
 SORTS = {
     "name": ("Name", ("brand_name", "slug")),
     "first-approval": (
@@ -151,8 +152,10 @@ class ProductFilter(django_filters.FilterSet):
         field_name="mechanisms__slug", model=Mechanism, label="Mechanism", distinct=True
     )
     disease = SlugFilter(method="filter_rows", model=Disease, label="Disease")
-    exact = django_filters.BooleanFilter(
-        method="filter_rows", label="This disease only, not narrower ones"
+    exact = django_filters.ChoiceFilter(
+        method="filter_rows",
+        choices=EXACT_CHOICES,
+        label="This disease only, not narrower ones",
     )
     area = django_filters.MultipleChoiceFilter(
         method="filter_rows", choices=TherapeuticArea.choices, label="Therapeutic area"
@@ -263,7 +266,7 @@ class ProductFilter(django_filters.FilterSet):
         if name == "exact":
             value = values[-1]
             if value in ("0", "1"):
-                return [{"1": "true", "0": "false"}[value]]
+                return [value]
             self.note(name, value, f"“{value}” is not 0 or 1 for “{label}”")
             return []
         if name == "sort":
@@ -300,7 +303,7 @@ class ProductFilter(django_filters.FilterSet):
         data = self.form.cleaned_data
         return {
             "diseases": None if "disease" in skip else data.get("disease"),
-            "exact": bool(data.get("exact")),
+            "exact": data.get("exact") == "1",
             "areas": None if "area" in skip else data.get("area"),
             "agencies": None if "agency" in skip else data.get("agency"),
             "countries": None if "country" in skip else data.get("country"),
@@ -320,16 +323,15 @@ class ProductFilter(django_filters.FilterSet):
         return IndicationStatus.objects.matching(**self.row_criteria())
 
     def filter_rows(self, queryset, name, value):
-        """Row facets apply once, together, when the first of them is reached."""
-        data = self.form.cleaned_data
-        first = next(
-            f for f in (*ROW_FILTERS, "exact") if data.get(f) not in (None, "", [])
-        )
-        if name != first:
-            return queryset
-        if not self.has_row_filters():  # `exact` alone narrows nothing
-            return queryset
-        return queryset.filter(pk__in=self.matching_rows().values("product_id"))
+        """Row facets do nothing one by one: filter_queryset applies them
+        together, so that they select the same row."""
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.has_row_filters():
+            queryset = queryset.filter(pk__in=self.matching_rows().values("product_id"))
+        return queryset
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*SORTS[value][1])
@@ -519,12 +521,16 @@ class ProductFilter(django_filters.FilterSet):
                 values = [v for v in remaining.getlist(facet.name) if v != option.value]
                 remaining.setlist(facet.name, values)
                 chips.append((f"{facet.label}: {option.label}", remaining))
-        for name in ("q", "exact", "approved_from", "approved_to"):
+        for name in ("q", "approved_from", "approved_to"):
             if self.query.get(name):
                 remaining = self.query.copy()
                 del remaining[name]
                 label = self.filters[name].label
                 chips.append((f"{label}: {self.query[name]}", remaining))
+        if self.query.get("exact") == "1":
+            remaining = self.query.copy()
+            del remaining["exact"]
+            chips.append((self.filters["exact"].label, remaining))
         for chip in chips:
             chip[1].pop("page", None)
         return chips
@@ -532,3 +538,17 @@ class ProductFilter(django_filters.FilterSet):
 
 def _slug_choices(model, label="name"):
     return list(model.objects.order_by(label).values_list("slug", label))
+
+
+def non_empty(params):
+    """A copy of `params` without empty values: `?q=&sort=` means no q, no sort.
+
+    The site's GET forms send every field, filled in or not, and a page's
+    address may be reused as an API call.
+    """
+    data = QueryDict(mutable=True)
+    for name in params:
+        values = [value for value in params.getlist(name) if value != ""]
+        if values:
+            data.setlist(name, values)
+    return data

@@ -616,7 +616,7 @@ def _hits(expanded, product_reasons, limit=None, with_products=True):
     Works on plain (product, disease) pairs: a broad term on a large catalog
     reaches thousands of indications, and only the shown hits need words.
     """
-    from catalog.models import IndicationDisease, Product
+    from catalog.models import IndicationDisease, IndicationStatus, Product
 
     ranks, names, why = {}, {}, {}  # product id → best rank; sort key; reasons
 
@@ -667,7 +667,12 @@ def _hits(expanded, product_reasons, limit=None, with_products=True):
     if not with_products:
         return [Hit(pk, tuple(rank)) for *rank, pk in order], len(order)
     shown = [pk for *_, pk in order[:limit]]
-    products = Product.objects.filter(pk__in=shown).for_listing().in_bulk()
+    # Cards show the indications for the diseases found (every indication of
+    # a product found by name), as the disease page shows them.
+    rows = IndicationStatus.objects.filter(
+        Q(indication__diseases__in=list(rank_of)) | Q(product_id__in=direct)
+    ).distinct()
+    products = Product.objects.filter(pk__in=shown).for_listing(rows).in_bulk()
     pairs = IndicationDisease.objects.filter(
         indication__product_id__in=shown, disease_id__in=rank_of
     )

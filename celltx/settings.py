@@ -135,6 +135,9 @@ REST_FRAMEWORK = {
 }
 
 FIXTURES_DIR = Path(os.environ.get("CELLTX_FIXTURES_DIR", BASE_DIR / "fixtures"))
+# How long browsers and shared caches may keep the API, feeds and downloads:
+# the data changes only when `seed` runs.
+PUBLIC_CACHE_SECONDS = 300
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -679,3 +679,72 @@ def test_every_real_product_and_disease_matches_the_schema(
     events.Case(query={**every, "page": "2"}).call_and_validate()
     table = schema["/api/v1/authorisations/"]["GET"]
     table.Case(query={**every, "page": "2"}).call_and_validate()
+
+
+# --- the open authorisations table -----------------------------------------------
+
+
+def _table(client, query=""):
+    response = client.get(f"/api/v1/authorisations/?{query}")
+    assert response.status_code == 200, response.json()
+    return [
+        (row["product"], row["indication"], row["agency"], row["status"])
+        for row in response.json()["results"]
+    ]
+
+
+def test_the_table_has_a_row_per_indication_and_regulator(client, kymriah):
+    assert _table(client) == [
+        ("tisagenlecleucel", "follicular-lymphoma", "fda", "approved"),
+        ("tisagenlecleucel", "adult-r-r-lbcl", "ec", "conditional"),
+        ("tisagenlecleucel", "adult-r-r-lbcl", "fda", "approved"),
+    ]
+    row = client.get("/api/v1/authorisations/").json()["results"][1]
+    assert row["diseases"] == ["non-hodgkin-lymphoma"]
+    assert row["status_since"] == "2018-08"
+    assert row["status_since_precision"] == "month"
+    assert row["first_authorised"] == "2018-08"
+    assert row["country"] == "us"
+    assert row["last_verified"] == "2026-11-01"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("disease=lymphoma", 3),  # broader than both indications' diseases
+        ("disease=non-hodgkin-lymphoma", 3),  # follicular lymphoma is narrower
+        ("disease=non-hodgkin-lymphoma&exact=1", 2),
+        ("disease=follicular-lymphoma&agency=ec", 0),
+        ("agency=ec&status=authorised", 1),
+        ("agency=fda&status=conditional", 0),
+        ("approved_from=2018&approved_to=2018", 1),
+        ("product=tisagenlecleucel&agency=fda", 2),
+    ],
+)
+def test_table_filters_apply_to_the_same_row(client, kymriah, query, expected):
+    assert len(_table(client, query)) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("agency=fdaa", "agency"),
+        ("status=maybe", "status"),
+        ("disease=nowhere", "disease"),
+        ("approved_from=1492", "approved_from"),
+        ("colour=blue", "colour"),
+    ],
+)
+def test_junk_in_the_table_is_a_json_400_naming_the_parameter(
+    client, kymriah, query, parameter
+):
+    response = client.get(f"/api/v1/authorisations/?{query}")
+    assert response.status_code == 400
+    assert [p["parameter"] for p in response.json()["parameters"]] == [parameter]
+
+
+def test_junk_product_filters_name_the_parameter_too(client, kymriah):
+    response = client.get("/api/v1/products/?agency=fdaa&modality=car-z")
+    assert response.status_code == 400
+    named = {p["parameter"] for p in response.json()["parameters"]}
+    assert named == {"agency", "modality"}

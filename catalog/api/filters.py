@@ -6,16 +6,17 @@ every parameter the endpoint does not know, is a 400 listing the problems.
 """
 
 import django_filters
-from django.http import QueryDict
 from rest_framework.filters import BaseFilterBackend
 
 from catalog.api.exceptions import InvalidParameters
 from catalog.choices import EventType, TherapeuticArea
 from catalog.filters import (
+    EXACT_CHOICES,
     MAX_VALUES_PER_FACET,
     STATUS_CHOICES,
     YEAR_RANGE,
     SlugFilter,
+    non_empty,
 )
 from catalog.models import Agency, Disease, IndicationStatus, Product, RegulatoryEvent
 from catalog.search import MAX_QUERY_LENGTH
@@ -73,8 +74,10 @@ class AuthorisationFilter(django_filters.FilterSet):
 
     product = _slugs(Product, "product__slug", "Product slug")
     disease = _slugs(Disease, "indication__diseases__slug", "Disease slug")
-    exact = django_filters.BooleanFilter(
-        method="filter_rows", label="This disease only, not narrower ones"
+    exact = django_filters.ChoiceFilter(
+        method="filter_rows",
+        choices=EXACT_CHOICES,
+        label="This disease only, not narrower ones",
     )
     area = django_filters.MultipleChoiceFilter(
         method="filter_rows", choices=TherapeuticArea.choices, label="Therapeutic area"
@@ -103,15 +106,22 @@ class AuthorisationFilter(django_filters.FilterSet):
         self.filters["country"].extra["choices"] = list(countries)
 
     def filter_rows(self, queryset, name, value):
+        """Each filter does nothing alone: filter_queryset applies them together."""
+        return queryset
+
+    def filter_queryset(self, queryset):
         data = self.form.cleaned_data
-        if name != next(n for n in self.filters if data.get(n) not in (None, "", [])):
-            return queryset
         for year in (data.get("approved_from"), data.get("approved_to")):
             if year is not None and int(year) not in YEAR_RANGE:
-                raise InvalidParameters([f"“{year}” is not a year."])
+                name = (
+                    "approved_from"
+                    if year == data.get("approved_from")
+                    else "approved_to"
+                )
+                raise InvalidParameters([(name, f"“{year}” is not a year.")])
         return queryset.matching(
             diseases=data.get("disease"),
-            exact=bool(data.get("exact")),
+            exact=data.get("exact") == "1",
             areas=data.get("area"),
             agencies=[a.slug for a in data.get("agency") or []],
             countries=data.get("country"),
@@ -138,10 +148,13 @@ class StrictFilterBackend(BaseFilterBackend):
             data.pop(name, None)
         filterset = filterset_class(data, queryset=queryset)
         # ProductFilter notes the values it drops; other FilterSets just fail.
-        errors = [problem.message for problem in getattr(filterset, "problems", [])]
+        errors = [
+            (problem.parameter, problem.message)
+            for problem in getattr(filterset, "problems", [])
+        ]
         if not filterset.is_valid():
             errors += [
-                f"“{name}”: {message}"
+                (name, f"“{name}”: {message}")
                 for name, messages in filterset.errors.items()
                 for message in messages
             ]
@@ -154,30 +167,16 @@ class StrictFilterBackend(BaseFilterBackend):
         return [openapi_parameter(name, filter_) for name, filter_ in filters.items()]
 
 
-def non_empty(params):
-    """A copy of `params` without empty values: `?q=&sort=` means no q, no sort.
-
-    The site's GET forms send every field, filled in or not, and a page's
-    address may be reused as an API call.
-    """
-    data = QueryDict(mutable=True)
-    for name in params:
-        values = [value for value in params.getlist(name) if value != ""]
-        if values:
-            data.setlist(name, values)
-    return data
-
-
 def _unusable_parameters(params, filters):
     known = {*filters, *PAGINATION_PARAMS}
     errors = []
     for name in params:
         if name not in known:
             accepted = ", ".join(sorted(known))
-            errors.append(f"Unknown parameter “{name}”; accepted: {accepted}.")
+            errors.append((name, f"Unknown parameter “{name}”; accepted: {accepted}."))
         elif len(params.getlist(name)) > MAX_VALUES_PER_FACET:
             errors.append(
-                f"“{name}” takes at most {MAX_VALUES_PER_FACET} values at once."
+                (name, f"“{name}” takes at most {MAX_VALUES_PER_FACET} values at once.")
             )
     return errors
 

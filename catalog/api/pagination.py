@@ -29,7 +29,7 @@ class CatalogPagination(PageNumberPagination):
         digits = raw.lstrip("0")
         if not DIGITS.fullmatch(raw) or not digits:
             message = f"“page_size” must be a whole number from 1, not “{raw}”."
-            raise InvalidParameters([message])
+            raise InvalidParameters([("page_size", message)])
         # Compare lengths first: int() refuses strings of thousands of digits.
         too_big = len(digits) > len(str(self.max_page_size))
         return self.max_page_size if too_big else min(int(digits), self.max_page_size)

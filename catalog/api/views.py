@@ -7,6 +7,7 @@ endpoints are ordered on a unique key last, so that pages never overlap.
 import json
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.urls import reverse
@@ -29,7 +30,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.views import APIView
 
-from catalog.api import serializers as api
+from catalog import serializers as api
 from catalog.api.filters import (
     SLUG_PATTERN,
     AuthorisationFilter,
@@ -54,7 +55,6 @@ from catalog.models import (
     RegulatoryEvent,
 )
 
-CACHE_SECONDS = 300
 SLUG_REGEX = "[-a-zA-Z0-9_]+"
 API_DESCRIPTION = (
     "Read-only access to the CellTx catalog of cell therapy products: products, "
@@ -100,7 +100,9 @@ class OpenDataMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Access-Control-Allow-Origin"] = "*"
         if request.method in ("GET", "HEAD") and response.status_code < 400:
-            patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+            patch_cache_control(
+                response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS
+            )
         return response
 
 
