@@ -114,6 +114,9 @@ class SourceKind(ParseableChoices):
     SPONSOR = "sponsor", "Sponsor's announcement"
     PRESS = "press", "News report"
     JOURNAL = "journal", "Journal article"
+    # A public body's record that is not the regulator's (e.g. a health
+    # technology assessment agency's review).
+    OTHER = "other", "Other public record"
 
 
 class Status(ParseableChoices):

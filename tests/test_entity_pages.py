@@ -45,7 +45,9 @@ def test_the_agency_list_shows_only_agencies_with_decisions(client, products):
         region="Australia",
     )
     response = client.get("/agencies/")
-    assertContains(response, '<a href="/agencies/fda/">FDA</a>', html=True)
+    assertContains(
+        response, '<a href="/agencies/fda/">United States · FDA</a>', html=True
+    )
     assertNotContains(response, "/agencies/tga/")
 
 
