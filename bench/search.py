@@ -36,7 +36,13 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from catalog.evaluation import load_queries  # noqa: E402
-from catalog.models import Disease, Indication, Product, ProductAlias  # noqa: E402
+from catalog.models import (  # noqa: E402
+    Disease,
+    Indication,
+    IndicationDisease,
+    Product,
+    ProductAlias,
+)
 from catalog.search import rebuild_index  # noqa: E402
 
 SYNTHETIC_PRODUCTS = 10_000
@@ -75,15 +81,23 @@ def add_synthetic_products(
     created = Product.objects.filter(slug__startswith="synthetic-")
     Indication.objects.bulk_create(
         (
-            Indication(
-                product=product,
-                key=f"i{n}",
-                disease_id=rng.choice(diseases),
-                population="Adults",
-                position=n,
-            )
+            Indication(product=product, key=f"i{n}", population="Adults", position=n)
             for product in created
             for n in range(per_product)
+        ),
+        batch_size=2000,
+    )
+    IndicationDisease.objects.bulk_create(
+        (
+            IndicationDisease(
+                indication_id=pk,
+                product_id=product_id,
+                disease_id=rng.choice(diseases),
+                position=0,
+            )
+            for pk, product_id in Indication.objects.filter(
+                product__slug__startswith="synthetic-"
+            ).values_list("pk", "product_id")
         ),
         batch_size=2000,
     )

@@ -206,7 +206,8 @@ def product_export(request):
             "\n".join(problems), content_type="text/plain; charset=utf-8"
         )
     products = filterset.qs.order_by(*filterset.qs.query.order_by, "slug")
-    rows = [_export_row(request, product) for product in products.for_listing()]
+    products = products.for_listing(by_indication=True)
+    rows = [_export_row(request, product) for product in products]
     return _csv_response("celltx-products-selection.csv", EXPORT_COLUMNS, rows)
 
 

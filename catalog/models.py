@@ -228,13 +228,14 @@ class DiseaseQuerySet(SlugQuerySet):
             Prefetch("synonyms", queryset=DiseaseSynonym.objects.order_by("term"))
         )
 
-    def descendants_map(self):
-        """Every disease id mapped to itself and all the ids below it, read in
-        one query from the lineage table that `seed` fills."""
+    def descendants_map(self, ancestors=None):
+        """Disease ids (all, or those in `ancestors`) mapped to themselves and
+        every id below them, read in one query from the lineage table."""
+        lineage = DiseaseLineage.objects.all()
+        if ancestors is not None:
+            lineage = lineage.filter(ancestor_id__in=ancestors)
         below = {}
-        for ancestor, descendant in DiseaseLineage.objects.values_list(
-            "ancestor_id", "descendant_id"
-        ):
+        for ancestor, descendant in lineage.values_list("ancestor_id", "descendant_id"):
             below.setdefault(ancestor, set()).add(descendant)
         return below
 
@@ -420,20 +421,20 @@ class ProductQuerySet(SlugQuerySet):
         )
         return self.prefetch_related(Prefetch("events", queryset=events))
 
-    def for_listing(self, statuses=None):
+    def for_listing(self, statuses=None, by_indication=False):
         """What a product card needs: sponsor, source, target and the status
         rows stored at seed time. `statuses` narrows the rows the card shows
-        (e.g. to the indications for one disease)."""
+        (e.g. to the indications for one disease); `by_indication` adds the
+        indications' diseases, for cards that list each indication."""
         if statuses is None:
             statuses = IndicationStatus.objects.all()
+        statuses = statuses.select_related("agency", "indication").order_by(
+            "agency__region", "agency__short_name"
+        )
+        if by_indication:
+            statuses = statuses.prefetch_related("indication__diseases")
         return self.select_related("sponsor", "cell_source", "target").prefetch_related(
-            Prefetch(
-                "statuses",
-                queryset=statuses.select_related("agency", "indication")
-                .prefetch_related("indication__diseases")
-                .order_by("agency__region", "agency__short_name"),
-                to_attr="listed_statuses",
-            )
+            Prefetch("statuses", queryset=statuses, to_attr="listed_statuses")
         )
 
     def for_detail(self):
@@ -771,6 +772,9 @@ class Indication(models.Model):
 class IndicationDisease(models.Model):
     indication = models.ForeignKey(Indication, on_delete=models.CASCADE)
     disease = models.ForeignKey(Disease, on_delete=models.PROTECT)
+    # The indication's product, repeated so that search can rank products by
+    # disease without joining the indications of a large catalog.
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
     position = models.PositiveSmallIntegerField()
 
     class Meta:

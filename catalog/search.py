@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Min, Q, Value, When
+from django.db.models import Case, IntegerField, Min, Q, Value, When
 from django.db.models.functions import Length
 
 from catalog.choices import SynonymKind
@@ -543,7 +543,7 @@ def search(
         if term.target_id:
             reason = f"targets {term.target.name}"
             product_reasons.setdefault(("target", term.target_id), (1, reason))
-    below = Disease.objects.descendants_map()
+    below = Disease.objects.descendants_map(ancestors=[d.pk for d in disease_matches])
     if not exact_only:
         # "non hodgkin" names NHL and, inside longer names, its subtypes: the
         # broadest disease found already covers the narrower ones.
@@ -640,11 +640,11 @@ def _hits(expanded, product_reasons, limit=None, with_products=True):
         )
         rows = (
             IndicationDisease.objects.filter(disease_id__in=rank_of)
-            .values(product_id=F("indication__product_id"))
+            .values("product_id")
             .annotate(
                 best=Min(best),
-                name=Min("indication__product__brand_name"),
-                slug=Min("indication__product__slug"),
+                name=Min("product__brand_name"),
+                slug=Min("product__slug"),
             )
             .values_list("product_id", "best", "name", "slug")
         )
@@ -667,24 +667,25 @@ def _hits(expanded, product_reasons, limit=None, with_products=True):
     if not with_products:
         return [Hit(pk, tuple(rank)) for *rank, pk in order], len(order)
     shown = [pk for *_, pk in order[:limit]]
-    # Cards show the indications for the diseases found (every indication of
-    # a product found by name), as the disease page shows them.
-    rows = IndicationStatus.objects.filter(
-        Q(indication__diseases__in=list(rank_of)) | Q(product_id__in=direct)
-    ).distinct()
-    products = Product.objects.filter(pk__in=shown).for_listing(rows).in_bulk()
     pairs = IndicationDisease.objects.filter(
-        indication__product_id__in=shown, disease_id__in=rank_of
+        product_id__in=shown, disease_id__in=rank_of
+    ).values_list("product_id", "disease_id", "indication_id")
+    matched_indications = set()
+    for pid, disease_id, indication_id in pairs:
+        matched_indications.add(indication_id)
+        origin, match = expanded[disease_id]
+        if disease_id != origin.pk:
+            note(pid, 3, ("narrower", disease_id, origin))
+        elif match.term.kind == "disease":
+            note(pid, 1, ("disease", origin))
+        else:
+            note(pid, 2, ("synonym", match.term.display, origin))
+    # Cards sum up, per regulator, the indications for the diseases found
+    # (every indication of a product found by name).
+    rows = IndicationStatus.objects.filter(
+        Q(indication_id__in=matched_indications) | Q(product_id__in=direct)
     )
-    for pid, disease_id in pairs.values_list("indication__product_id", "disease_id"):
-        if disease_id in expanded:
-            origin, match = expanded[disease_id]
-            if disease_id != origin.pk:
-                note(pid, 3, ("narrower", disease_id, origin))
-            elif match.term.kind == "disease":
-                note(pid, 1, ("disease", origin))
-            else:
-                note(pid, 2, ("synonym", match.term.display, origin))
+    products = Product.objects.filter(pk__in=shown).for_listing(rows).in_bulk()
     disease_names = _disease_names(why, shown)
     hits = [
         Hit(products[pk], tuple(rank), _reasons(why[pk], disease_names))

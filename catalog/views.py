@@ -98,7 +98,8 @@ class ProductListView(FilterView):
         rows = None
         if self.filterset.has_row_filters():
             rows = self.filterset.matching_rows()
-        return super().paginate_queryset(queryset.for_listing(rows), page_size)
+        listing = queryset.for_listing(rows, by_indication=rows is not None)
+        return super().paginate_queryset(listing, page_size)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -161,7 +162,8 @@ def disease_detail(request, slug):
         slug=slug,
     )
     rows = IndicationStatus.objects.matching(diseases=[disease])
-    products = list(Product.objects.matching(diseases=[disease]).for_listing(rows))
+    products = Product.objects.matching(diseases=[disease])
+    products = list(products.for_listing(rows, by_indication=True))
     authorised = rows.matching(statuses=["authorised"]).values("product").distinct()
     context = {
         "disease": disease,

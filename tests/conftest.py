@@ -121,7 +121,7 @@ def make_indication(product, *diseases, **fields):
     indication = Indication.objects.create(product=product, **fields)
     for position, disease in enumerate(diseases):
         IndicationDisease.objects.create(
-            indication=indication, disease=disease, position=position
+            indication=indication, product=product, disease=disease, position=position
         )
     return indication
 

@@ -313,6 +313,7 @@ class _Writer:
                 diseases += [
                     models.IndicationDisease(
                         indication_id=indication_id,
+                        product_id=product_id,
                         disease=lookups["disease"][slug],
                         position=position,
                     )
