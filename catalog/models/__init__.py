@@ -1,0 +1,84 @@
+"""The catalog's models, one module per concern; import them from here.
+
+Modules import downwards only: base ← vocabulary ← indications ← decisions ←
+products ← content. Relations that point upwards name their model as a string.
+"""
+
+from catalog.models.base import SlugManager, SlugQuerySet, display_date, iso_date
+from catalog.models.content import (
+    DatasetVersion,
+    GlossaryTerm,
+    Guide,
+    SearchTerm,
+    SearchToken,
+)
+from catalog.models.decisions import (
+    DatedFact,
+    DecisionIndication,
+    DecisionSource,
+    HolderChange,
+    RegulatoryEvent,
+)
+from catalog.models.indications import (
+    AUTHORISED,
+    Indication,
+    IndicationDisease,
+    IndicationStatus,
+    expand_statuses,
+)
+from catalog.models.products import (
+    AgencySummary,
+    Product,
+    ProductAlias,
+    ProductMechanism,
+)
+from catalog.models.vocabulary import (
+    Agency,
+    CellSource,
+    Company,
+    Disease,
+    DiseaseLineage,
+    DiseaseSynonym,
+    Mechanism,
+    MechanismReference,
+    ProductFamily,
+    Reference,
+    Target,
+)
+
+__all__ = [
+    "AUTHORISED",
+    "Agency",
+    "AgencySummary",
+    "CellSource",
+    "Company",
+    "DatasetVersion",
+    "DatedFact",
+    "DecisionIndication",
+    "DecisionSource",
+    "Disease",
+    "DiseaseLineage",
+    "DiseaseSynonym",
+    "GlossaryTerm",
+    "Guide",
+    "HolderChange",
+    "Indication",
+    "IndicationDisease",
+    "IndicationStatus",
+    "Mechanism",
+    "MechanismReference",
+    "Product",
+    "ProductAlias",
+    "ProductFamily",
+    "ProductMechanism",
+    "Reference",
+    "RegulatoryEvent",
+    "SearchTerm",
+    "SearchToken",
+    "SlugManager",
+    "SlugQuerySet",
+    "Target",
+    "display_date",
+    "expand_statuses",
+    "iso_date",
+]

@@ -1,0 +1,135 @@
+"""Prose and bookkeeping: glossary, guides, dataset versions, search index."""
+
+from django.db import models
+from django.urls import reverse
+
+from catalog.models.base import (
+    SlugManager,
+)
+from catalog.models.products import Product
+from catalog.models.vocabulary import Disease, Reference, Target
+from catalog.text import render_markdown
+
+
+class GlossaryTerm(models.Model):
+    slug = models.SlugField(unique=True)
+    term = models.CharField(max_length=200)
+    definition = models.TextField(help_text="Markdown; rendered through a sanitizer.")
+    see_also = models.ManyToManyField("self", symmetrical=False, blank=True)
+    references = models.ManyToManyField(
+        Reference, blank=True, related_name="glossary_terms"
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ("term",)
+
+    def __str__(self):
+        return self.term
+
+    def get_absolute_url(self):
+        return f"{reverse('catalog:glossary')}#{self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def definition_html(self):
+        return render_markdown(self.definition)
+
+
+class Guide(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=300)
+    body = models.TextField(help_text="Markdown; rendered through a sanitizer.")
+    references = models.ManyToManyField(Reference, blank=True, related_name="guides")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ("title",)
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("catalog:guide-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def body_html(self):
+        return render_markdown(self.body)
+
+
+class DatasetVersion(models.Model):
+    """One row per distinct dataset loaded by `seed`; the newest is live.
+
+    Its digest changes exactly when the fixtures do, which makes it the cache
+    key for pages and downloads.
+    """
+
+    digest = models.CharField(max_length=64, unique=True)
+    seeded_at = models.DateTimeField()
+    product_count = models.PositiveIntegerField()
+    event_count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ("-seeded_at",)
+        get_latest_by = "seeded_at"
+
+    def __str__(self):
+        return self.digest[:12]
+
+    @property
+    def short_digest(self):
+        return self.digest[:12]
+
+
+class SearchToken(models.Model):
+    """A word of the search vocabulary, for typo correction."""
+
+    token = models.CharField(max_length=100, unique=True)
+    frequency = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("token",)
+
+    def __str__(self):
+        return self.token
+
+
+class SearchTerm(models.Model):
+    """A name something can be found by, normalised for matching.
+
+    Rebuilt by `seed` from diseases, synonyms, product names and aliases and
+    target names (see catalog.search.rebuild_index); never edited by hand.
+    """
+
+    term = models.CharField(max_length=300)
+    display = models.CharField(max_length=300)
+    kind = models.CharField(max_length=30)
+    is_abbreviation = models.BooleanField(default=False)
+    disease = models.ForeignKey(
+        Disease, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    product = models.ForeignKey(
+        Product, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    target = models.ForeignKey(
+        Target, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    tokens = models.ManyToManyField(SearchToken, related_name="terms")
+
+    class Meta:
+        ordering = ("term",)
+        indexes = [
+            # Suggestions match typed prefixes against whole terms.
+            models.Index(fields=["term"], name="catalog_searchterm_term_idx"),
+        ]
+
+    def __str__(self):
+        return self.display
