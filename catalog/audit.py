@@ -1,0 +1,86 @@
+"""What a curator must look at: the data's known weak spots, computed from it.
+
+`manage.py data_audit` prints these; the figures are plain querysets so that a
+page can show them too.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from catalog.choices import DatePrecision, EventType, SourceKind
+from catalog.models import DecisionSource, Product, RegulatoryEvent
+
+# Regulators whose every authorisation must cite the regulator's own record.
+REGULATORS_THAT_MUST_BE_CITED = (
+    "fda",
+    "ec",
+    "health-canada",
+    "tga",
+    "swissmedic",
+    "mhra",
+)
+STALE_AFTER_DAYS = 180
+# The regulator's own record, or the label it approved.
+REGULATOR_KINDS = (SourceKind.REGULATOR, SourceKind.LABEL)
+
+
+@dataclass
+class Audit:
+    decisions: int
+    with_regulator_source: int
+    without_regulator_source: list
+    uncited_authorisations: list
+    coarse_dates: list
+    stale_products: list
+    conditional_approvals: list
+
+    @property
+    def regulator_source_share(self):
+        return self.with_regulator_source / self.decisions if self.decisions else 1.0
+
+
+def decisions_with_regulator_source():
+    cited = DecisionSource.objects.filter(
+        event=OuterRef("pk"), kind__in=REGULATOR_KINDS
+    )
+    return RegulatoryEvent.objects.annotate(cited=Exists(cited))
+
+
+def run_audit(today: datetime.date | None = None) -> Audit:
+    today = today or timezone.localdate()
+    events = (
+        decisions_with_regulator_source()
+        .select_related("agency", "product")
+        .order_by("agency__short_name", "product__brand_name", "date")
+    )
+    uncited = [event for event in events if not event.cited]
+    return Audit(
+        decisions=len(events),
+        with_regulator_source=len(events) - len(uncited),
+        without_regulator_source=uncited,
+        uncited_authorisations=[
+            event
+            for event in uncited
+            if event.is_authorising
+            and event.agency.slug in REGULATORS_THAT_MUST_BE_CITED
+        ],
+        coarse_dates=[e for e in events if e.date_precision != DatePrecision.DAY],
+        stale_products=list(
+            Product.objects.filter(
+                last_verified__lt=today - datetime.timedelta(days=STALE_AFTER_DAYS)
+            ).order_by("last_verified")
+        ),
+        # Japan's conditional and time-limited approvals end at their term;
+        # the terms are not recorded yet, so each one is listed to be checked.
+        conditional_approvals=[
+            event
+            for event in events
+            if event.event_type == EventType.CONDITIONAL_APPROVAL
+            and event.agency.slug == "mhlw"
+        ],
+    )

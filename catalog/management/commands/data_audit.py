@@ -1,0 +1,74 @@
+"""Print what a curator must look at in the loaded data.
+
+Decisions without the regulator's own record among their sources (and, above
+all, authorisations by the regulators that must always be cited), dates known
+only to the month or year, products not checked for six months, and
+conditional approvals in Japan whose term must be watched.
+"""
+
+from django.core.management.base import BaseCommand
+
+from catalog.audit import REGULATORS_THAT_MUST_BE_CITED, STALE_AFTER_DAYS, run_audit
+
+
+class Command(BaseCommand):
+    help = (
+        "List the data's weak spots: uncited decisions, coarse dates, stale products."
+    )
+
+    def handle(self, *args, verbosity, **options):
+        audit = run_audit()
+        self.stdout.write(
+            f"{audit.with_regulator_source} of {audit.decisions} decisions "
+            f"({audit.regulator_source_share:.0%}) cite the regulator's own record."
+        )
+        self.section(
+            "Authorisations by "
+            + ", ".join(REGULATORS_THAT_MUST_BE_CITED)
+            + " without a regulator source",
+            audit.uncited_authorisations,
+            self.event_line,
+            verbosity,
+        )
+        self.section(
+            "Other decisions without a regulator source",
+            [
+                e
+                for e in audit.without_regulator_source
+                if e not in audit.uncited_authorisations
+            ],
+            self.event_line,
+            verbosity,
+        )
+        self.section(
+            "Dates known only to the month or year",
+            audit.coarse_dates,
+            self.event_line,
+            verbosity,
+        )
+        self.section(
+            f"Products not verified in the last {STALE_AFTER_DAYS} days",
+            audit.stale_products,
+            lambda p: f"{p.slug} (last verified {p.last_verified:%Y-%m-%d})",
+            verbosity,
+        )
+        self.section(
+            "Conditional approvals in Japan (term not recorded: check it)",
+            audit.conditional_approvals,
+            self.event_line,
+            verbosity,
+        )
+
+    def section(self, title, items, line, verbosity):
+        style = self.style.WARNING if items else self.style.SUCCESS
+        self.stdout.write(style(f"\n{title}: {len(items)}"))
+        if verbosity >= 1:
+            for item in items:
+                self.stdout.write(f"  {line(item)}")
+
+    @staticmethod
+    def event_line(event):
+        return (
+            f"{event.product.slug}: {event.agency.slug} "
+            f"{event.event_type} {event.iso_date}"
+        )
