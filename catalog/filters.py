@@ -124,7 +124,38 @@ class SlugFilter(django_filters.MultipleChoiceFilter):
         super().__init__(*args, choices=[], **kwargs)
 
 
-class ProductFilter(django_filters.FilterSet):
+class RowFilters(django_filters.FilterSet):
+    """The filters that select status rows, shared by the product list and the
+    open authorisations table; each subclass applies them together."""
+
+    exact = django_filters.ChoiceFilter(
+        method="filter_rows",
+        choices=EXACT_CHOICES,
+        label="This disease only, not narrower ones",
+    )
+    area = django_filters.MultipleChoiceFilter(
+        method="filter_rows", choices=TherapeuticArea.choices, label="Therapeutic area"
+    )
+    country = django_filters.MultipleChoiceFilter(
+        method="filter_rows", choices=[], label="Country or region"
+    )
+    status = django_filters.MultipleChoiceFilter(
+        method="filter_rows", choices=STATUS_CHOICES, label="Status"
+    )
+    approved_from = django_filters.NumberFilter(
+        method="filter_rows", label="First authorised from (year)"
+    )
+    approved_to = django_filters.NumberFilter(
+        method="filter_rows", label="First authorised to (year)"
+    )
+
+    def filter_rows(self, queryset, name, value):
+        """Row filters do nothing one by one: filter_queryset applies them
+        together, so that they select the same row."""
+        return queryset
+
+
+class ProductFilter(RowFilters):
     q = django_filters.CharFilter(method="filter_search", label="Search")
     modality = django_filters.MultipleChoiceFilter(
         field_name="modality", choices=Modality.choices, label="Kind of therapy"
@@ -152,27 +183,7 @@ class ProductFilter(django_filters.FilterSet):
         field_name="mechanisms__slug", model=Mechanism, label="Mechanism", distinct=True
     )
     disease = SlugFilter(method="filter_rows", model=Disease, label="Disease")
-    exact = django_filters.ChoiceFilter(
-        method="filter_rows",
-        choices=EXACT_CHOICES,
-        label="This disease only, not narrower ones",
-    )
-    area = django_filters.MultipleChoiceFilter(
-        method="filter_rows", choices=TherapeuticArea.choices, label="Therapeutic area"
-    )
     agency = SlugFilter(method="filter_rows", model=Agency, label="Regulator")
-    country = django_filters.MultipleChoiceFilter(
-        method="filter_rows", choices=[], label="Country or region"
-    )
-    status = django_filters.MultipleChoiceFilter(
-        method="filter_rows", choices=STATUS_CHOICES, label="Status"
-    )
-    approved_from = django_filters.NumberFilter(
-        method="filter_rows", label="First authorised from (year)"
-    )
-    approved_to = django_filters.NumberFilter(
-        method="filter_rows", label="First authorised to (year)"
-    )
     sponsor = SlugFilter(field_name="sponsor__slug", model=Company, label="Sponsor")
     sort = django_filters.ChoiceFilter(
         method="sort_by",
@@ -321,11 +332,6 @@ class ProductFilter(django_filters.FilterSet):
     def matching_rows(self):
         """The status rows the active row facets select (all rows when none)."""
         return IndicationStatus.objects.matching(**self.row_criteria())
-
-    def filter_rows(self, queryset, name, value):
-        """Row facets do nothing one by one: filter_queryset applies them
-        together, so that they select the same row."""
-        return queryset
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

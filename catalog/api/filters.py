@@ -9,12 +9,11 @@ import django_filters
 from rest_framework.filters import BaseFilterBackend
 
 from catalog.api.exceptions import InvalidParameters
-from catalog.choices import EventType, TherapeuticArea
+from catalog.choices import EventType
 from catalog.filters import (
-    EXACT_CHOICES,
     MAX_VALUES_PER_FACET,
-    STATUS_CHOICES,
     YEAR_RANGE,
+    RowFilters,
     SlugFilter,
     non_empty,
 )
@@ -69,32 +68,12 @@ def _slugs(model, field_name, label):
     )
 
 
-class AuthorisationFilter(django_filters.FilterSet):
+class AuthorisationFilter(RowFilters):
     """The open table's filters; all of them apply to the same row."""
 
     product = _slugs(Product, "product__slug", "Product slug")
     disease = _slugs(Disease, "indication__diseases__slug", "Disease slug")
-    exact = django_filters.ChoiceFilter(
-        method="filter_rows",
-        choices=EXACT_CHOICES,
-        label="This disease only, not narrower ones",
-    )
-    area = django_filters.MultipleChoiceFilter(
-        method="filter_rows", choices=TherapeuticArea.choices, label="Therapeutic area"
-    )
     agency = _slugs(Agency, "agency__slug", "Regulator slug")
-    country = django_filters.MultipleChoiceFilter(
-        method="filter_rows", choices=[], label="Country or region"
-    )
-    status = django_filters.MultipleChoiceFilter(
-        method="filter_rows", choices=STATUS_CHOICES, label="Status"
-    )
-    approved_from = django_filters.NumberFilter(
-        method="filter_rows", label="First authorised from (year)"
-    )
-    approved_to = django_filters.NumberFilter(
-        method="filter_rows", label="First authorised to (year)"
-    )
 
     class Meta:
         model = IndicationStatus
@@ -104,10 +83,6 @@ class AuthorisationFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         countries = Agency.objects.values_list("country", "region").distinct()
         self.filters["country"].extra["choices"] = list(countries)
-
-    def filter_rows(self, queryset, name, value):
-        """Each filter does nothing alone: filter_queryset applies them together."""
-        return queryset
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data

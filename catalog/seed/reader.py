@@ -245,31 +245,11 @@ class _Reader:
 
     # --- one cleaner per kind of record ------------------------------------
 
-    def clean_agency(self, record):
-        record.model = models.Agency
-        record.fields(models.Agency)
-        return record.finish()
-
     def clean_company(self, record):
         record.model = models.Company
         record.fields(models.Company)
         record.clean["parent"] = record.raw.get("parent") or ""
         record.seen.add("parent")
-        return record.finish()
-
-    def clean_cell_source(self, record):
-        record.model = models.CellSource
-        record.fields(models.CellSource)
-        return record.finish()
-
-    def clean_target(self, record):
-        record.model = models.Target
-        record.fields(models.Target)
-        return record.finish()
-
-    def clean_family(self, record):
-        record.model = models.ProductFamily
-        record.fields(models.ProductFamily)
         return record.finish()
 
     def clean_mechanism(self, record):
@@ -691,13 +671,24 @@ def read_dataset(fixtures_dir) -> Dataset:
     return _Reader(fixtures_dir).read()
 
 
+def _plain(model):
+    """The cleaner of a record that is just the model's plain fields."""
+
+    def clean(reader, record):
+        record.model = model
+        record.fields(model)
+        return record.finish()
+
+    return clean
+
+
 # Vocabulary files in the order they are read, each with its kind and cleaner.
 VOCABULARY_FILES = {
-    "agencies.yaml": ("agency", _Reader.clean_agency),
+    "agencies.yaml": ("agency", _plain(models.Agency)),
     "companies.yaml": ("company", _Reader.clean_company),
-    "cell_sources.yaml": ("cell source", _Reader.clean_cell_source),
-    "targets.yaml": ("target", _Reader.clean_target),
-    "families.yaml": ("family", _Reader.clean_family),
+    "cell_sources.yaml": ("cell source", _plain(models.CellSource)),
+    "targets.yaml": ("target", _plain(models.Target)),
+    "families.yaml": ("family", _plain(models.ProductFamily)),
     "mechanisms.yaml": ("mechanism", _Reader.clean_mechanism),
     "diseases.yaml": ("disease", _Reader.clean_disease),
     "glossary.yaml": ("glossary term", _Reader.clean_glossary_term),
