@@ -30,7 +30,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from catalog.choices import ENDING_EVENTS, STATUS_RANK, EventType, Status
+from catalog.choices import ENDING_EVENTS, EventType, Status
 
 
 @dataclass(frozen=True)
@@ -52,16 +52,6 @@ class Standing:
     first_authorised: Decision | None = None
     under_review: Decision | None = None
     restricted_by: Decision | None = None
-
-    @property
-    def label(self):
-        """'Conditional approval; under review', 'Approved (restricted)'."""
-        text = self.status.label
-        if self.restricted_by:
-            text += " (restricted)"
-        if self.under_review:
-            text += "; under review"
-        return text
 
 
 class HistoryError(ValueError):
@@ -214,12 +204,3 @@ def _check_same_day_conflicts(history: Sequence[Decision]) -> None:
                     f"two conflicting decisions on {key} on {decision.date}: "
                     f"{earlier.type.label.lower()} and {decision.type.label.lower()}"
                 )
-
-
-def best(standings: Iterable[Standing]) -> Standing | None:
-    """The standing that speaks for a product at one regulator: the best-ranked
-    status, and among equals the one that has held longest."""
-    ranked = sorted(
-        standings, key=lambda s: (STATUS_RANK.index(s.status), s.since.date)
-    )
-    return ranked[0] if ranked else None

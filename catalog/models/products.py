@@ -190,8 +190,8 @@ class Product(models.Model):
 
     @cached_property
     def agency_summaries(self):
-        """Per regulator, the standing that speaks for the product there (see
-        catalog.status.best), from the prefetched status rows."""
+        """Per regulator, the row that speaks for the product there: the
+        best-ranked status, the longest-held among equals (prefetched rows)."""
         by_agency = {}
         for row in self.listed_statuses:
             by_agency.setdefault(row.agency, []).append(row)
