@@ -222,19 +222,27 @@ class SponsorViewSet(CatalogViewSet):
     noun = "sponsor"
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List regulatory decisions, oldest first",
-        responses={
-            200: api.RegulatoryEventSerializer(many=True),
-            400: BAD_PARAMETERS,
-            404: NOT_FOUND,
-        },
+def _documented_list(serializer, summary):
+    """Schema summary and error responses for a list-only endpoint."""
+    return extend_schema_view(
+        list=extend_schema(
+            summary=summary,
+            responses={200: serializer(many=True), 400: BAD_PARAMETERS, 404: NOT_FOUND},
+        )
     )
+
+
+class ListOnlyViewSet(OpenDataMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """A table read page by page and filtered strictly; rows have no pages."""
+
+    pagination_class = CatalogPagination
+    filter_backends = [StrictFilterBackend]
+
+
+@_documented_list(
+    api.RegulatoryEventSerializer, "List regulatory decisions, oldest first"
 )
-class RegulatoryEventViewSet(
-    OpenDataMixin, mixins.ListModelMixin, viewsets.GenericViewSet
-):
+class RegulatoryEventViewSet(ListOnlyViewSet):
     """Every dated decision; its product's slug is its stable reference."""
 
     queryset = (
@@ -243,24 +251,14 @@ class RegulatoryEventViewSet(
         .order_by("date", "product__slug", "position")
     )
     serializer_class = api.RegulatoryEventSerializer
-    pagination_class = CatalogPagination
-    filter_backends = [StrictFilterBackend]
     filterset_class = EventFilter
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="The open table: each product's indication at each regulator",
-        responses={
-            200: api.AuthorisationSerializer(many=True),
-            400: BAD_PARAMETERS,
-            404: NOT_FOUND,
-        },
-    )
+@_documented_list(
+    api.AuthorisationSerializer,
+    "The open table: each product's indication at each regulator",
 )
-class AuthorisationViewSet(
-    OpenDataMixin, mixins.ListModelMixin, viewsets.GenericViewSet
-):
+class AuthorisationViewSet(ListOnlyViewSet):
     """One row per product × indication × regulator that has a decision, with
     the status derived from the decisions; the same table every page reads."""
 
@@ -268,8 +266,6 @@ class AuthorisationViewSet(
         "product__slug", "indication__position", "agency__slug"
     )
     serializer_class = api.AuthorisationSerializer
-    pagination_class = CatalogPagination
-    filter_backends = [StrictFilterBackend]
     filterset_class = AuthorisationFilter
 
 
