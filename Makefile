@@ -7,7 +7,9 @@ INSTALLED := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f
 SECRET_FILE := $(VENV)/.secret-key
 
 # Production-like local serving: debug off, a local secret, loopback only.
-RUN_ENV = DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
+# Plain HTTP on loopback: no redirect to HTTPS (deploy/ puts TLS in front).
+RUN_ENV = DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
+	DJANGO_SECURE_SSL_REDIRECT=0
 # Tests never need a real secret; TEST_DATABASE_URL adds a PostgreSQL pass.
 TEST_ENV = DJANGO_SECRET_KEY=test-only-not-secret DJANGO_ALLOWED_HOSTS=testserver
 
@@ -31,8 +33,8 @@ run: install $(SECRET_FILE)
 	$(RUN_ENV) $(BIN)/python manage.py seed
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo "CellTx is serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	$(RUN_ENV) $(BIN)/gunicorn celltx.wsgi --bind 127.0.0.1:$(PORT) --workers 2 \
-		--access-logfile -
+	$(RUN_ENV) GUNICORN_BIND=127.0.0.1:$(PORT) GUNICORN_WORKERS=2 \
+		$(BIN)/gunicorn -c deploy/gunicorn.conf.py celltx.wsgi
 
 test: install check
 	$(TEST_ENV) $(BIN)/python -W error::DeprecationWarning -m pytest

@@ -30,6 +30,7 @@ from catalog.models import (
     ProductMechanism,
 )
 from catalog.serializers import AuthorisationSerializer, ProductSerializer
+from catalog.spreadsheet import neutralised_row
 
 LIST_SEPARATOR = "; "
 VERSION_COLUMNS = (
@@ -460,7 +461,7 @@ def _csv_response(filename, fieldnames, rows):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     writer = csv.DictWriter(response, fieldnames=fieldnames)
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(neutralised_row(row) for row in rows)
     return _as_download(response, filename)
 
 

@@ -26,6 +26,18 @@ def env_bool(name, default=False):
     )
 
 
+def env_int(name, default):
+    value = os.environ.get(name, "")
+    if value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number, not {value!r}"
+        ) from None
+
+
 def env_list(name, default=""):
     return [
         item.strip()
@@ -61,10 +73,19 @@ INSTALLED_APPS = [
     "catalog",
 ]
 
+# Order matters: the header middleware sit above WhiteNoise so static files
+# carry the same headers as pages; the page cache sits above compression so it
+# keeps compressed bodies, and above everything that renders.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "celltx.middleware.SecurityHeadersMiddleware",
+    "celltx.middleware.SafeMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "celltx.middleware.DataVersionCacheMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -85,14 +106,43 @@ TEMPLATES = [
     },
 ]
 
+# A page must fail fast, with a 503, when the database is down or slow:
+# every limit is well below gunicorn's worker timeout (deploy/gunicorn.conf.py).
+# `seed` lifts the statement timeout for its own transaction.
+DATABASE_CONNECT_TIMEOUT = 2  # seconds; libpq's minimum
+DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 1500)
+DATABASE_LOCK_TIMEOUT_MS = 1000
+
+
+def postgres_database(url):
+    database = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    database.setdefault("OPTIONS", {}).update(
+        connect_timeout=DATABASE_CONNECT_TIMEOUT,
+        options=(
+            f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+            f" -c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}"
+        ),
+    )
+    return database
+
+
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {"default": postgres_database(DATABASE_URL)}
+    # Read replicas: reads go to them, writes (seed) to the primary.
+    for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+        DATABASES[f"replica{number}"] = postgres_database(url) | {
+            "TEST": {"MIRROR": "default"}
+        }
+    DATABASE_ROUTERS = ["celltx.routers.ReplicaRouter"]
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", BASE_DIR / "db.sqlite3"),
+            # One connection per worker for its lifetime: SQLite opens cheaply,
+            # but not for free, and the pragmas below run on every open.
+            "CONN_MAX_AGE": None,
             "OPTIONS": {
                 # Writers queue instead of failing with "database is locked".
                 "timeout": 20,
@@ -134,14 +184,89 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 
+SPECTACULAR_SETTINGS = {
+    # One name for the date-precision choices wherever a serializer uses them.
+    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "catalog.choices.DatePrecision"},
+}
+
 FIXTURES_DIR = Path(os.environ.get("CELLTX_FIXTURES_DIR", BASE_DIR / "fixtures"))
 # How long browsers and shared caches may keep the API, feeds and downloads:
 # the data changes only when `seed` runs.
 PUBLIC_CACHE_SECONDS = 300
 
+# Rendered pages are cached under the live dataset version (see
+# celltx/middleware.py): in this process by default, in Redis when REDIS_URL is
+# set, so that every app server shares one cache.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "celltx",
+            "TIMEOUT": 24 * 3600,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "TIMEOUT": 24 * 3600,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# 0 turns the page cache off, and with it ETag and 304 answers (benchmarks
+# measure both; tests turn it on where it is the subject).
+PAGE_CACHE = env_bool("CELLTX_PAGE_CACHE", default=True)
+# What a browser or CDN may do with a page: keep it a few minutes, refresh it in
+# the background, and keep serving it for a day if this server fails.
+PAGE_CACHE_CONTROL = {
+    "public": True,
+    "max_age": PUBLIC_CACHE_SECONDS,
+    "stale_while_revalidate": 60,
+    "stale_if_error": 86400,
+}
+# The code's own version: with the dataset version it names a rendered page,
+# so a deploy with new templates never answers 304 for an old page.
+RELEASE = os.environ.get("CELLTX_RELEASE", "")
+
+# Security headers (`manage.py check --deploy` passes with nothing silenced).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (deploy/nginx.conf).
+if env_bool("DJANGO_BEHIND_TLS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Plain HTTP is redirected to HTTPS unless turned off for local serving.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# The site sets no cookies; should one ever appear, it goes over HTTPS only.
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_SECURE = True
+
+# Content-Security-Policy (django-csp; Django 6 has the same settings built in):
+# nothing inline, nothing from other origins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(),"
+    " microphone=(), payment=(), usb=(), interest-cohort=()"
+)
 
 LOGGING = {
     "version": 1,

@@ -26,7 +26,7 @@ FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
+def _test_settings(settings):
     # The manifest storage needs `collectstatic`; tests render without it.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -34,6 +34,11 @@ def _plain_static_storage(settings):
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+    # The test client speaks plain HTTP; tests/test_security.py covers HTTPS.
+    settings.SECURE_SSL_REDIRECT = False
+    # Tests change the data under one dataset version; tests/test_page_cache.py
+    # turns the cache on where it is the subject.
+    settings.PAGE_CACHE = False
 
 
 @pytest.fixture

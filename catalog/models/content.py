@@ -65,6 +65,12 @@ class Guide(models.Model):
         return render_markdown(self.body)
 
 
+class DatasetVersionQuerySet(models.QuerySet):
+    def live(self):
+        """The version being served: the one `seed` loaded last, or None."""
+        return self.order_by("-seeded_at").only("digest", "seeded_at").first()
+
+
 class DatasetVersion(models.Model):
     """One row per distinct dataset loaded by `seed`; the newest is live.
 
@@ -76,6 +82,8 @@ class DatasetVersion(models.Model):
     seeded_at = models.DateTimeField()
     product_count = models.PositiveIntegerField()
     event_count = models.PositiveIntegerField()
+
+    objects = DatasetVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ("-seeded_at",)

@@ -22,6 +22,7 @@ from catalog import models
 from catalog.choices import DatePrecision, EventType
 from catalog.seed.fields import plain_fields
 from catalog.seed.history import history_problems
+from catalog.spreadsheet import starts_like_formula
 from catalog.text import LINK_KINDS, internal_links
 
 EARLIEST_EVENT = datetime.date(1990, 1, 1)
@@ -88,6 +89,14 @@ class _Record:
             if not isinstance(value, (datetime.date, bool))
             else value
         )
+        if starts_like_formula(value):
+            # Every text field reaches a CSV download, and a spreadsheet would
+            # run this as a formula.
+            self.error(
+                f"'{name}' {value!r} must not begin with {value[0]!r}"
+                " (a spreadsheet would read it as a formula)"
+            )
+            return ""
         try:
             self.clean[name] = model_field.clean(value, None)
         except ValidationError as exc:

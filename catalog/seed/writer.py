@@ -360,19 +360,42 @@ SOURCE_FIELDS = plain_fields(models.DecisionSource, exclude={"position"})
 
 def write_dataset(dataset: Dataset) -> models.DatasetVersion:
     """Replace the catalog with `dataset` in one transaction; return its version."""
+    _lift_web_timeouts()
     with transaction.atomic():
         _Writer(dataset).write()
         refresh_statuses()
         rebuild_index()
-        version, _ = models.DatasetVersion.objects.get_or_create(
-            digest=dataset.digest,
-            defaults={
-                "seeded_at": timezone.now(),
-                "product_count": len(dataset["product"]),
-                "event_count": sum(len(p["decisions"]) for p in dataset["product"]),
-            },
-        )
+        version = _make_live(dataset)
     _refresh_planner_statistics()
+    return version
+
+
+def _lift_web_timeouts():
+    """The statement and lock timeouts in settings keep pages fast to fail;
+    loading the whole catalog is allowed to take longer (this session only)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 0; SET lock_timeout = 0")
+
+
+def _make_live(dataset):
+    """Record `dataset` as the live version.
+
+    Loading an earlier dataset again makes its version live again: the site
+    must never label one dataset's data with another's version.
+    """
+    version, created = models.DatasetVersion.objects.get_or_create(
+        digest=dataset.digest,
+        defaults={
+            "seeded_at": timezone.now(),
+            "product_count": len(dataset["product"]),
+            "event_count": sum(len(p["decisions"]) for p in dataset["product"]),
+        },
+    )
+    live = models.DatasetVersion.objects.live()
+    if not created and live.pk != version.pk:
+        version.seeded_at = timezone.now()
+        version.save(update_fields=["seeded_at"])
     return version
 
 
