@@ -243,6 +243,8 @@ if env_bool("DJANGO_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Plain HTTP is redirected to HTTPS unless turned off for local serving.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers probe over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # The site sets no cookies; should one ever appear, it goes over HTTPS only.
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_SECURE = True
