@@ -32,13 +32,18 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy"))
+from observatory import judge_tls, print_report, run_scanner  # noqa: E402
 from render_nginx import render  # noqa: E402
 
 PYTHON = sys.executable
 POSTGRES = os.environ.get("CLUSTER_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("CLUSTER_REDIS_URL", "redis://127.0.0.1:6379/15")
 APP_PORTS = (18101, 18102)
-HTTP_PORT, HTTPS_PORT = 18180, 18443
+# The HTTP Observatory scans only ports 80 and 443: CI uses those and sets
+# OBSERVATORY_SCANNER to where npm installed the scanner.
+HTTP_PORT = int(os.environ.get("CLUSTER_HTTP_PORT", "18180"))
+HTTPS_PORT = int(os.environ.get("CLUSTER_HTTPS_PORT", "18443"))
+OBSERVATORY_SCANNER = os.environ.get("OBSERVATORY_SCANNER", "")
 PRODUCT = "/products/tisagenlecleucel/"
 
 
@@ -254,6 +259,12 @@ def _run_checks(environment, workdir, database):
         and redirect.headers["Location"].startswith("https://"),
         "plain HTTP is redirected to HTTPS",
     )
+
+    if OBSERVATORY_SCANNER:
+        report = run_scanner(OBSERVATORY_SCANNER, "localhost", ca=ca)
+        print_report("HTTP Observatory, nginx with TLS", report)
+        passed, detail = judge_tls(report)
+        check(passed, f"the HTTP Observatory grades the TLS deployment A+ ({detail})")
 
     print("A re-seed reaches every server at once")
     fixture = workdir / "fixtures" / "products" / "tisagenlecleucel.yaml"
