@@ -60,7 +60,8 @@ clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-shm db.sqlite3-wal
 
 # Search speed on the real data (SQLite and PostgreSQL) and on 10,000
-# synthetic products (PostgreSQL). Uses throwaway databases; prints a table.
+# synthetic products (PostgreSQL); then every page type under wrk, cache on
+# and off, on both engines. Uses throwaway databases; prints two tables.
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 bench: install
 	@$(BIN)/python bench/search.py header
@@ -69,3 +70,7 @@ bench: install
 		DATABASE_URL=$(BENCH_PG)/celltx_bench_real $(BIN)/python bench/search.py real
 	@$(BIN)/python bench/pg.py recreate celltx_bench_synthetic $(BENCH_PG) && \
 		DATABASE_URL=$(BENCH_PG)/celltx_bench_synthetic $(BIN)/python bench/search.py synthetic
+	@$(BIN)/python bench/pages.py header
+	@$(BIN)/python bench/pages.py run sqlite
+	@$(BIN)/python bench/pg.py recreate celltx_bench_pages $(BENCH_PG) && \
+		DATABASE_URL=$(BENCH_PG)/celltx_bench_pages $(BIN)/python bench/pages.py run postgres
