@@ -6,7 +6,7 @@ from pytest_django.asserts import assertContains
 
 from catalog.models import GlossaryTerm, Guide, Reference
 from catalog.text import render_markdown
-from tests.conftest import make_product
+from tests.conftest import make_guide, make_product, make_term
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +30,8 @@ def test_unsafe_markup_and_links_are_removed():
 
 
 def test_the_glossary_has_an_anchor_per_term(client):
-    apheresis = GlossaryTerm.objects.create(
-        slug="apheresis", term="Apheresis", definition="Blood is *separated*."
-    )
-    leuka = GlossaryTerm.objects.create(
+    apheresis = make_term(definition="Blood is *separated*.")
+    leuka = make_term(
         slug="leukapheresis", term="Leukapheresis", definition="White cells are kept."
     )
     leuka.see_also.add(apheresis)
@@ -52,12 +50,7 @@ def test_the_glossary_has_an_anchor_per_term(client):
 
 
 def test_a_guide_renders_with_references(client):
-    guide = Guide.objects.create(
-        slug="cell-therapy-101",
-        title="Cell therapy 101",
-        summary="The basics.",
-        body="## Autologous\n\nYour own cells.",
-    )
+    guide = make_guide()
     guide.references.add(
         Reference.objects.create(url="https://example.org/b", title="A label")
     )
@@ -77,11 +70,13 @@ def write_glossary(folder, body):
 def test_seed_loads_glossary_and_guides(fixtures_copy):
     write_glossary(
         fixtures_copy,
-        "- slug: test-apheresis\n  term: Test apheresis\n  definition: Blood is separated.\n",
+        "- slug: test-apheresis\n  term: Test apheresis\n  definition: Blood is separated.\n"
+        "  last_reviewed: 2026-12-01\n",
     )
     (fixtures_copy / "guides").mkdir(exist_ok=True)
     (fixtures_copy / "guides" / "basics.md").write_text(
-        "---\nslug: basics\ntitle: Basics\nsummary: The basics.\n---\n"
+        "---\nslug: basics\ntitle: Basics\nsummary: The basics.\n"
+        "last_reviewed: 2026-12-01\n---\n"
         "## Start\n\nRead about [apheresis](glossary:test-apheresis) and [Kymriah](product:tisagenlecleucel).\n"
     )
     call_command("seed", fixtures=str(fixtures_copy), verbosity=0)
@@ -92,7 +87,8 @@ def test_seed_loads_glossary_and_guides(fixtures_copy):
 def test_seed_refuses_a_link_to_something_that_does_not_exist(fixtures_copy, capsys):
     write_glossary(
         fixtures_copy,
-        "- slug: test-term\n  term: Test term\n  definition: See [x](product:no-such-product).\n",
+        "- slug: test-term\n  term: Test term\n  definition: See [x](product:no-such-product).\n"
+        "  last_reviewed: 2026-12-01\n",
     )
     with pytest.raises(CommandError):
         call_command("seed", fixtures=str(fixtures_copy), verbosity=0)
@@ -117,6 +113,6 @@ def test_seed_refuses_a_guide_without_front_matter(fixtures_copy, capsys):
 def test_glossary_query_count_is_fixed(client, django_assert_max_num_queries):
     make_product()
     for n in range(30):
-        GlossaryTerm.objects.create(slug=f"t-{n}", term=f"Term {n}", definition="Text.")
+        make_term(slug=f"t-{n}", term=f"Term {n}", definition="Text.")
     with django_assert_max_num_queries(4):
         assert client.get("/glossary/").status_code == 200
