@@ -12,8 +12,22 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from catalog.choices import DatePrecision, EventType, SourceKind
-from catalog.models import DecisionSource, Product, RegulatoryEvent
+from catalog.choices import (
+    AUTHORISING_EVENTS,
+    ENDING_EVENTS,
+    DatePrecision,
+    EventType,
+    SourceKind,
+)
+from catalog.models import (
+    DecisionSource,
+    GlossaryTerm,
+    Guide,
+    Mechanism,
+    Product,
+    RegulatoryEvent,
+)
+from catalog.text import internal_links
 
 # Regulators whose every authorisation must cite the regulator's own record.
 REGULATORS_THAT_MUST_BE_CITED = (
@@ -84,3 +98,77 @@ def run_audit(today: datetime.date | None = None) -> Audit:
             and event.agency.slug == "mhlw"
         ],
     )
+
+
+# --- Prose: explainers, guides and glossary entries -------------------------
+# Prose restates facts that change (labels, warnings), so each piece carries
+# the day it was last checked against its sources. It is due again after a
+# year, and at once when a product it names has had its label changed since.
+
+PROSE_REVIEW_DAYS = 365
+LABEL_CHANGES = AUTHORISING_EVENTS | set(ENDING_EVENTS) | {EventType.LABEL_RESTRICTION}
+
+
+@dataclass
+class ProseLabelChange:
+    prose: object  # a Mechanism, Guide or GlossaryTerm
+    event: RegulatoryEvent
+
+
+def prose_records() -> list[tuple[object, str]]:
+    """(record, markdown) for every explainer, guide and glossary entry."""
+    return [
+        *((m, m.body) for m in Mechanism.objects.order_by("slug")),
+        *((g, g.body) for g in Guide.objects.order_by("slug")),
+        *((t, t.definition) for t in GlossaryTerm.objects.order_by("slug")),
+    ]
+
+
+def stale_prose(today: datetime.date | None = None) -> list:
+    """Prose not reviewed within PROSE_REVIEW_DAYS, the oldest first."""
+    today = today or timezone.localdate()
+    due = today - datetime.timedelta(days=PROSE_REVIEW_DAYS)
+    stale = [record for record, _ in prose_records() if record.last_reviewed < due]
+    return sorted(stale, key=lambda record: record.last_reviewed)
+
+
+def _last_possible_day(event) -> datetime.date:
+    """A date known to the month or year may be as late as its period's end."""
+    if event.date_precision == DatePrecision.YEAR:
+        return event.date.replace(month=12, day=31)
+    if event.date_precision == DatePrecision.MONTH:
+        following = (event.date.replace(day=28) + datetime.timedelta(days=4)).replace(
+            day=1
+        )
+        return following - datetime.timedelta(days=1)
+    return event.date
+
+
+def prose_after_label_changes() -> list[ProseLabelChange]:
+    """Prose linking to a product (`product:` links) whose label changed,
+    by a dated decision, after the prose was last reviewed."""
+    records = [
+        (record, list(dict.fromkeys(_linked_products(text))))
+        for record, text in prose_records()
+    ]
+    slugs = {slug for _, linked in records for slug in linked}
+    changes = {}
+    for event in (
+        RegulatoryEvent.objects.filter(
+            product__slug__in=slugs, event_type__in=LABEL_CHANGES
+        )
+        .select_related("product", "agency")
+        .order_by("date", "agency__slug")
+    ):
+        changes.setdefault(event.product.slug, []).append(event)
+    return [
+        ProseLabelChange(record, event)
+        for record, linked in records
+        for slug in linked
+        for event in changes.get(slug, ())
+        if _last_possible_day(event) > record.last_reviewed
+    ]
+
+
+def _linked_products(text: str) -> list[str]:
+    return [slug for kind, slug in internal_links(text) if kind == "product"]

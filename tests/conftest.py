@@ -13,6 +13,8 @@ from catalog.models import (
     DecisionSource,
     Disease,
     DiseaseLineage,
+    GlossaryTerm,
+    Guide,
     Indication,
     IndicationDisease,
     Mechanism,
@@ -84,7 +86,25 @@ def make_mechanism(**fields):
     fields.setdefault("name", "CAR-directed cytotoxicity")
     fields.setdefault("summary", "Engineered receptors steer T cells to kill.")
     fields.setdefault("body", "## How it works\n\nT cells are engineered.")
+    fields.setdefault("last_reviewed", datetime.date(2026, 11, 26))
     return Mechanism.objects.create(**fields)
+
+
+def make_term(**fields):
+    fields.setdefault("slug", "apheresis")
+    fields.setdefault("term", "Apheresis")
+    fields.setdefault("definition", "Blood is separated.")
+    fields.setdefault("last_reviewed", datetime.date(2026, 11, 26))
+    return GlossaryTerm.objects.create(**fields)
+
+
+def make_guide(**fields):
+    fields.setdefault("slug", "cell-therapy-101")
+    fields.setdefault("title", "Cell therapy 101")
+    fields.setdefault("summary", "The basics.")
+    fields.setdefault("body", "## Autologous\n\nYour own cells.")
+    fields.setdefault("last_reviewed", datetime.date(2026, 11, 26))
+    return Guide.objects.create(**fields)
 
 
 def make_disease(**fields):

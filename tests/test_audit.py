@@ -3,9 +3,14 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from catalog.audit import run_audit
-from catalog.models import DecisionSource
-from tests.conftest import make_agency, make_event, make_product
+from catalog.audit import prose_after_label_changes, run_audit, stale_prose
+from catalog.models import DecisionSource, Mechanism, Product
+from tests.conftest import (
+    make_agency,
+    make_event,
+    make_product,
+    make_term,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +50,63 @@ def test_the_command_prints_each_weak_spot(decisions, capsys):
     out = capsys.readouterr().out
     assert "1 of 2 decisions (50%) cite the regulator's own record." in out
     assert "testaleucel: ec approval 2021-03" in out
+
+
+@pytest.fixture
+def prose(decisions):
+    """An explainer naming the product, reviewed before its EC decision's month
+    ended, and a glossary entry naming nothing, reviewed long ago."""
+    Mechanism.objects.update(
+        body="Works like [Testcel](product:testaleucel).",
+        last_reviewed=datetime.date(2021, 3, 20),
+    )
+    return make_term(last_reviewed=datetime.date(2025, 11, 1))
+
+
+def test_it_lists_prose_not_reviewed_for_a_year(prose):
+    stale = stale_prose(today=datetime.date(2026, 12, 3))
+    assert [(type(p).__name__, p.slug) for p in stale] == [
+        ("Mechanism", "car-directed-cytotoxicity"),
+        ("GlossaryTerm", "apheresis"),
+    ]
+    within_a_year = stale_prose(today=datetime.date(2026, 10, 31))
+    assert [p.slug for p in within_a_year] == ["car-directed-cytotoxicity"]
+
+
+def test_it_lists_prose_naming_a_product_whose_label_changed_since(prose):
+    changes = prose_after_label_changes()
+    # The FDA approval of 15 January 2020 came before the review; the EC one,
+    # known to the month (March 2021), may have come after it.
+    assert [(c.prose.slug, c.event.agency.slug) for c in changes] == [
+        ("car-directed-cytotoxicity", "ec")
+    ]
+
+
+def test_a_later_review_or_a_decision_that_changes_no_label_clears_it(prose):
+    Mechanism.objects.update(last_reviewed=datetime.date(2021, 4, 1))
+    make_event(
+        Product.objects.get(),
+        event_type="renewal",
+        date=datetime.date(2022, 5, 1),
+    )
+    assert prose_after_label_changes() == []
+    make_event(
+        Product.objects.get(),
+        event_type="label-expansion",
+        date=datetime.date(2023, 6, 1),
+    )
+    assert [c.event.event_type for c in prose_after_label_changes()] == [
+        "label-expansion"
+    ]
+
+
+def test_the_command_prints_the_prose_to_review(prose, capsys):
+    call_command("data_audit")
+    out = capsys.readouterr().out
+    assert "Prose not reviewed in the last 365 days: 2" in out
+    assert "glossary term apheresis (last reviewed 2025-11-01)" in out
+    assert "Prose naming a product whose label changed after its review: 1" in out
+    assert (
+        "mechanism car-directed-cytotoxicity (last reviewed 2021-03-20) names "
+        "testaleucel: ec approval 2021-03"
+    ) in out

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -71,3 +73,39 @@ def test_a_mechanism_without_a_diagram_still_renders(client):
     response = client.get("/mechanisms/no-diagram-yet/")
     assert response.status_code == 200
     assertNotContains(response, "<figure")
+
+
+def test_the_explainer_shows_its_notes_and_when_it_was_last_reviewed(client):
+    make_mechanism(
+        last_reviewed=datetime.date(2026, 12, 3),
+        body=(
+            "Since April 2024 the US label carries a boxed warning.[^fda]\n\n"
+            "[^fda]: [Boxed warning notice](https://www.fda.gov/boxed). "
+            "FDA, April 2024. Read 2026-12-03.\n"
+        ),
+    )
+    response = client.get("/mechanisms/car-directed-cytotoxicity/")
+    assertContains(
+        response,
+        '<p class="muted">Last reviewed '
+        '<time datetime="2026-12-03">3 December 2026</time></p>',
+        html=True,
+    )
+    assertContains(
+        response,
+        '<a aria-label="Note 1" class="footnote-ref" role="doc-noteref"'
+        ' href="#fn-car-directed-cytotoxicity-fda">1</a>',
+        html=True,
+    )
+    assertContains(
+        response,
+        '<h2 id="car-directed-cytotoxicity-notes">Notes</h2>',
+        html=True,
+    )
+    assertContains(
+        response,
+        '<a aria-label="Back to the text of note 1" class="footnote-backref"'
+        ' role="doc-backlink" title="Back to the text of note 1"'
+        ' href="#fnref-car-directed-cytotoxicity-fda">↩</a>',
+        html=True,
+    )

@@ -8,13 +8,14 @@ from catalog.models.base import (
 )
 from catalog.models.products import Product
 from catalog.models.vocabulary import Disease, Reference, Target
-from catalog.text import render_markdown
+from catalog.text import LAST_REVIEWED_HELP, render_markdown
 
 
 class GlossaryTerm(models.Model):
     slug = models.SlugField(unique=True)
     term = models.CharField(max_length=200)
     definition = models.TextField(help_text="Markdown; rendered through a sanitizer.")
+    last_reviewed = models.DateField(help_text=LAST_REVIEWED_HELP)
     see_also = models.ManyToManyField("self", symmetrical=False, blank=True)
     references = models.ManyToManyField(
         Reference, blank=True, related_name="glossary_terms"
@@ -36,7 +37,9 @@ class GlossaryTerm(models.Model):
 
     @property
     def definition_html(self):
-        return render_markdown(self.definition)
+        # Each term's notes are listed under it, titled by a paragraph:
+        # the page's headings are for the terms.
+        return render_markdown(self.definition, notes_id=self.slug, heading="p")
 
 
 class Guide(models.Model):
@@ -44,6 +47,7 @@ class Guide(models.Model):
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=300)
     body = models.TextField(help_text="Markdown; rendered through a sanitizer.")
+    last_reviewed = models.DateField(help_text=LAST_REVIEWED_HELP)
     references = models.ManyToManyField(Reference, blank=True, related_name="guides")
 
     objects = SlugManager()
@@ -62,7 +66,7 @@ class Guide(models.Model):
 
     @property
     def body_html(self):
-        return render_markdown(self.body)
+        return render_markdown(self.body, notes_id=self.slug)
 
 
 class DatasetVersionQuerySet(models.QuerySet):

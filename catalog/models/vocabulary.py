@@ -16,7 +16,7 @@ from catalog.models.base import (
     SlugQuerySet,
     _choices_constraint,
 )
-from catalog.text import render_markdown
+from catalog.text import LAST_REVIEWED_HELP, render_markdown
 
 
 class Company(models.Model):
@@ -146,6 +146,7 @@ class Mechanism(models.Model):
     name = models.CharField(max_length=200)
     summary = models.CharField(max_length=300)
     body = models.TextField(help_text="Markdown; rendered through a sanitizer.")
+    last_reviewed = models.DateField(help_text=LAST_REVIEWED_HELP)
     references = models.ManyToManyField(
         Reference, through="MechanismReference", related_name="mechanisms"
     )
@@ -166,7 +167,7 @@ class Mechanism(models.Model):
 
     @property
     def body_html(self):
-        return render_markdown(self.body)
+        return render_markdown(self.body, notes_id=self.slug)
 
 
 class MechanismReference(models.Model):

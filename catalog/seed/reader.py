@@ -23,7 +23,7 @@ from catalog.choices import DatePrecision, EventType
 from catalog.seed.fields import plain_fields
 from catalog.seed.history import history_problems
 from catalog.spreadsheet import starts_like_formula
-from catalog.text import LINK_KINDS, internal_links
+from catalog.text import LINK_KINDS, citation_problems, internal_links
 
 EARLIEST_EVENT = datetime.date(1990, 1, 1)
 IDENTIFIERS = models.Product.IDENTIFIERS
@@ -265,6 +265,7 @@ class _Reader:
         record.model = models.Mechanism
         record.fields(models.Mechanism)
         record.clean["references"] = self.clean_references(record)
+        _check_reviewed(record)
         return record.finish()
 
     def clean_references(self, record):
@@ -285,12 +286,14 @@ class _Reader:
         record.fields(models.GlossaryTerm)
         record.clean["see_also"] = record.slug_list("see_also")
         record.clean["references"] = self.clean_references(record)
+        _check_reviewed(record)
         return record.finish()
 
     def clean_guide(self, record):
         record.model = models.Guide
         record.fields(models.Guide)
         record.clean["references"] = self.clean_references(record)
+        _check_reviewed(record)
         return record.finish()
 
     def clean_disease(self, record):
@@ -528,6 +531,7 @@ class _Reader:
         self.check_refs("disease", "parents", "disease")
         self.check_refs("glossary term", "see_also", "glossary term")
         self.check_internal_links()
+        self.check_notes()
         self.check_disease_hierarchy()
         self.check_shared_synonyms()
         for name, kind in (
@@ -581,20 +585,25 @@ class _Reader:
             "mechanism": self.slugs("mechanism"),
             "guide": self.slugs("guide"),
         }
-        prose = {
-            "mechanism": ("body",),
-            "glossary term": ("definition",),
-            "guide": ("body",),
-        }
-        for kind, fields in prose.items():
+        for row, text in self.prose():
+            for link_kind, slug in internal_links(text):
+                if slug not in known[link_kind]:
+                    self.errors.append(
+                        f"{row['_location']}: link to unknown "
+                        f"{LINK_KINDS[link_kind]} '{slug}'"
+                    )
+
+    def check_notes(self):
+        """Sources in prose are cited as notes: defined, dated, read (text.py)."""
+        for row, text in self.prose():
+            for problem in citation_problems(text, _today()):
+                self.errors.append(f"{row['_location']}: {problem}")
+
+    def prose(self):
+        """(record, markdown) for every piece of prose in the dataset."""
+        for kind, name in PROSE_FIELDS.items():
             for row in self.dataset[kind]:
-                for name in fields:
-                    for link_kind, slug in internal_links(row.get(name, "")):
-                        if slug not in known[link_kind]:
-                            self.errors.append(
-                                f"{row['_location']}: link to unknown "
-                                f"{LINK_KINDS[link_kind]} '{slug}'"
-                            )
+                yield row, row.get(name, "")
 
     def check_refs(self, kind, name, target_kind):
         known = self.slugs(target_kind)
@@ -675,6 +684,12 @@ def _today():
     return timezone.localdate()
 
 
+def _check_reviewed(record):
+    reviewed = record.clean.get("last_reviewed")
+    if reviewed and reviewed > _today():
+        record.error("'last_reviewed' is in the future")
+
+
 def read_dataset(fixtures_dir) -> Dataset:
     """Parse and validate every fixture; raise DatasetError listing all problems."""
     return _Reader(fixtures_dir).read()
@@ -690,6 +705,9 @@ def _plain(model):
 
     return clean
 
+
+# The markdown field of each kind of record that holds prose.
+PROSE_FIELDS = {"mechanism": "body", "glossary term": "definition", "guide": "body"}
 
 # Vocabulary files in the order they are read, each with its kind and cleaner.
 VOCABULARY_FILES = {

@@ -2,13 +2,22 @@
 
 Decisions without the regulator's own record among their sources (and, above
 all, authorisations by the regulators that must always be cited), dates known
-only to the month or year, products not checked for six months, and
-conditional approvals in Japan whose term must be watched.
+only to the month or year, products not checked for six months, conditional
+approvals in Japan whose term must be watched, and prose (explainers, guides,
+glossary entries) not reviewed for a year or older than a label change of a
+product it names.
 """
 
 from django.core.management.base import BaseCommand
 
-from catalog.audit import REGULATORS_THAT_MUST_BE_CITED, STALE_AFTER_DAYS, run_audit
+from catalog.audit import (
+    PROSE_REVIEW_DAYS,
+    REGULATORS_THAT_MUST_BE_CITED,
+    STALE_AFTER_DAYS,
+    prose_after_label_changes,
+    run_audit,
+    stale_prose,
+)
 
 
 class Command(BaseCommand):
@@ -57,6 +66,31 @@ class Command(BaseCommand):
             audit.conditional_approvals,
             self.event_line,
             verbosity,
+        )
+
+        self.prose_sections(verbosity)
+
+    def prose_sections(self, verbosity):
+        self.section(
+            f"Prose not reviewed in the last {PROSE_REVIEW_DAYS} days",
+            stale_prose(),
+            self.prose_line,
+            verbosity,
+        )
+        self.section(
+            "Prose naming a product whose label changed after its review",
+            prose_after_label_changes(),
+            lambda change: (
+                f"{self.prose_line(change.prose)} names {self.event_line(change.event)}"
+            ),
+            verbosity,
+        )
+
+    @staticmethod
+    def prose_line(record):
+        return (
+            f"{record._meta.verbose_name} {record.slug} "
+            f"(last reviewed {record.last_reviewed:%Y-%m-%d})"
         )
 
     def section(self, title, items, line, verbosity):
