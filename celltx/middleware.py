@@ -90,6 +90,7 @@ class DataVersionCacheMiddleware:
         version = DatasetVersion.objects.live()
         if version is None:  # nothing seeded yet: nothing to key on
             return self.get_response(request)
+        request.dataset_version = version  # the footer needs no second query
         etag = f'W/"{version.short_digest}-{_release()}"'
         last_modified = version.seeded_at.timestamp()
         not_modified = get_conditional_response(

@@ -72,7 +72,7 @@ class Guide(models.Model):
 class DatasetVersionQuerySet(models.QuerySet):
     def live(self):
         """The version being served: the one `seed` loaded last, or None."""
-        return self.order_by("-seeded_at").only("digest", "seeded_at").first()
+        return self.order_by("-seeded_at").first()
 
 
 class DatasetVersion(models.Model):
