@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from catalog.choices import AliasKind
+from catalog.choices import AliasKind, IdentifierScheme
 from catalog.filters import ProductFilter, non_empty
 from catalog.models import (
     DatasetVersion,
@@ -86,12 +86,7 @@ PRODUCTS = Table(
             "e.g. “fda: approved (2017-08-30)”; see the authorisations file.",
         ),
         ("last_verified", "The day the product's facts were last checked."),
-        ("fda_stn", "FDA submission tracking number (BLA)."),
-        ("ema_product_number", "EMA product number."),
-        ("unii", "FDA Unique Ingredient Identifier."),
-        ("ncit_code", "NCI Thesaurus code."),
-        ("atc_code", "WHO ATC code."),
-        ("chembl_id", "ChEMBL identifier."),
+        *((scheme.value, f"{scheme.label}.") for scheme in IdentifierScheme),
         ("url", "The product's page on CellTx."),
     ),
 )
@@ -260,6 +255,7 @@ def _product_rows(request):
         .select_related("family")
         .prefetch_related(
             "aliases",
+            "identifiers",
             Prefetch(
                 "product_mechanisms",
                 queryset=ProductMechanism.objects.select_related("mechanism"),
@@ -297,7 +293,10 @@ def _product_rows(request):
                 for s in product.agency_summaries
             ),
             "last_verified": product.last_verified.isoformat(),
-            **{name: getattr(product, name) for name in Product.IDENTIFIERS},
+            **{
+                scheme: _joined(product.identifier_values(scheme))
+                for scheme in IdentifierScheme
+            },
             "url": request.build_absolute_uri(product.get_absolute_url()),
         }
 
