@@ -2,13 +2,20 @@
 
 Decisions without the regulator's own record among their sources (and, above
 all, authorisations by the regulators that must always be cited), dates known
-only to the month or year, products not checked for six months, and
-conditional approvals in Japan whose term must be watched.
+only to the month or year, products not checked for six months,
+conditional approvals in Japan with no term recorded, time-limited
+approvals whose term ends soon or has passed with nothing recorded since,
+and identifiers without the page they were read in.
 """
 
 from django.core.management.base import BaseCommand
 
-from catalog.audit import REGULATORS_THAT_MUST_BE_CITED, STALE_AFTER_DAYS, run_audit
+from catalog.audit import (
+    REGULATORS_THAT_MUST_BE_CITED,
+    STALE_AFTER_DAYS,
+    TERM_WARNING_DAYS,
+    run_audit,
+)
 
 
 class Command(BaseCommand):
@@ -53,9 +60,25 @@ class Command(BaseCommand):
             verbosity,
         )
         self.section(
-            "Conditional approvals in Japan (term not recorded: check it)",
+            "Conditional approvals in Japan with no term recorded (check it)",
             audit.conditional_approvals,
             self.event_line,
+            verbosity,
+        )
+        self.opendata_sections(audit, verbosity)
+
+    def opendata_sections(self, audit, verbosity):
+        self.section(
+            f"Statuses that will change soon (terms ending within "
+            f"{TERM_WARNING_DAYS} days or passed, nothing recorded since)",
+            audit.terms_ending,
+            lambda e: f"{self.event_line(e)}, term ends {e.term_ends:%Y-%m-%d}",
+            verbosity,
+        )
+        self.section(
+            "Identifiers without a source",
+            audit.identifiers_without_source,
+            lambda i: f"{i.product.slug}: {i.scheme} {i.value}",
             verbosity,
         )
 
