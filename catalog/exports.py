@@ -6,6 +6,12 @@ the API and the files. The dataset files carry the dataset version
 (`DatasetVersion.digest`) and the time they were generated, in the JSON's
 `dataset` object and in the last two columns of every CSV row, so a saved file
 still says what it is.
+
+The data is CC BY 4.0 (catalog.licence). The JSON says so in its `licence`
+and `citation` fields. A CSV cannot without breaking its header row for
+spreadsheet and pandas readers, so each CSV response names the licence in a
+`Link: <…>; rel="license"` header, and datapackage.json (a Frictionless Data
+Package) describes the set: licence, citation, version and every column.
 """
 
 import csv
@@ -21,6 +27,7 @@ from django.utils.cache import patch_cache_control
 
 from catalog.choices import AliasKind, IdentifierScheme
 from catalog.filters import ProductFilter, non_empty
+from catalog.licence import LEGAL_CODE, LICENCE, TITLE, citation, link_header
 from catalog.models import (
     DatasetVersion,
     Disease,
@@ -224,6 +231,8 @@ def products_json(request):
     )
     data = {
         "dataset": _dataset_metadata(request, version),
+        "licence": {**LICENCE, "legal_code": LEGAL_CODE},
+        "citation": citation(version, _downloads_url(request)),
         "products": ProductSerializer(products, many=True, context=context).data,
         "authorisations": AuthorisationSerializer(
             authorisations, many=True, context=context
@@ -244,6 +253,51 @@ def table_csv(request, table):
     rows = [{**row, **stamp} for row in ROWS[table](request)]
     filename = _versioned(TABLES[table].filename, version)
     return _csv_response(filename, TABLES[table].fieldnames, rows)
+
+
+def datapackage(request):
+    """The download set as a Frictionless Data Package: what each file holds,
+    its columns, the version, the licence and how to cite it."""
+    version = DatasetVersion.objects.first()
+    resources = [
+        {
+            "name": "celltx-products-json",
+            "path": _absolute(request, "catalog:download-products-json"),
+            "format": "json",
+            "mediatype": "application/json",
+        },
+        *(_table_resource(request, table) for table in TABLES.values()),
+    ]
+    data = {
+        "name": "celltx",
+        "title": TITLE,
+        "version": version.digest if version else None,
+        "created": version.seeded_at.isoformat() if version else None,
+        "homepage": _downloads_url(request),
+        "licenses": [LICENCE],
+        "citation": citation(version, _downloads_url(request)),
+        "resources": resources,
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    return _as_download(response, "datapackage.json")
+
+
+def _table_resource(request, table):
+    return {
+        "name": f"celltx-{table.name}",
+        "title": table.title,
+        "description": table.description,
+        "path": _absolute(request, "catalog:download-csv", table.name),
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": {
+            "fields": [
+                {"name": name, "type": "string", "description": meaning}
+                for name, meaning in table.columns + VERSION_COLUMNS
+            ]
+        },
+    }
 
 
 # --- rows -------------------------------------------------------------------------
@@ -443,6 +497,14 @@ def _dataset_metadata(request, version):
     }
 
 
+def _absolute(request, name, *args):
+    return request.build_absolute_uri(reverse(name, args=args))
+
+
+def _downloads_url(request):
+    return _absolute(request, "catalog:downloads")
+
+
 def _now():
     return timezone.now().replace(microsecond=0).isoformat()
 
@@ -460,6 +522,8 @@ def _csv_response(filename, fieldnames, rows):
     writer = csv.DictWriter(response, fieldnames=fieldnames)
     writer.writeheader()
     writer.writerows(rows)
+    # A relative reference is allowed in Link (RFC 8288, section 3.1).
+    response["Link"] = link_header(reverse("catalog:download-datapackage"))
     return _as_download(response, filename)
 
 

@@ -12,7 +12,7 @@ from catalog.models.content import (
     SearchTerm,
     SearchToken,
 )
-from catalog.models.coverage import CoverageSweep, SweptList
+from catalog.models.coverage import CoverageSweep, SweptList, coverage_by_agency
 from catalog.models.decisions import (
     DatedFact,
     DecisionIndication,
@@ -82,6 +82,7 @@ __all__ = [
     "SlugManager",
     "SlugQuerySet",
     "SweptList",
+    "coverage_by_agency",
     "Target",
     "display_date",
     "expand_statuses",

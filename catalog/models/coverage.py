@@ -56,3 +56,20 @@ class SweptList(models.Model):
 
     def __str__(self):
         return self.title
+
+
+def coverage_by_agency():
+    """Every regulator as (agency, its sweep or None, products in the catalog
+    with a decision by it): swept regulators first, each group by name."""
+    agencies = (
+        Agency.objects.annotate(decided=models.Count("events__product", distinct=True))
+        .prefetch_related(
+            models.Prefetch("sweep", queryset=CoverageSweep.objects.all()),
+            "sweep__lists",
+        )
+        .order_by("short_name")
+    )
+    rows = [
+        (agency, getattr(agency, "sweep", None), agency.decided) for agency in agencies
+    ]
+    return sorted(rows, key=lambda row: row[1] is None)
