@@ -348,7 +348,7 @@ def _product_rows(request):
             ),
             "last_verified": product.last_verified.isoformat(),
             **{
-                scheme: _joined(product.identifier_values(scheme))
+                scheme.value: _joined(product.identifier_values(scheme))
                 for scheme in IdentifierScheme
             },
             "url": request.build_absolute_uri(product.get_absolute_url()),

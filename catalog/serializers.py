@@ -230,7 +230,7 @@ class HolderChangeSerializer(serializers.Serializer):
 @extend_schema_field(
     {
         "type": "object",
-        "properties": {scheme: {"type": "string"} for scheme in IdentifierScheme},
+        "properties": {s.value: {"type": "string"} for s in IdentifierScheme},
         "description": 'Each register\'s number for the product, "" where none '
         'is recorded and several separated by "; "; identifier_crosswalk '
         "gives each with its source.",
@@ -242,7 +242,7 @@ class IdentifiersField(serializers.Field):
 
     def to_representation(self, product):
         return {
-            scheme: "; ".join(product.identifier_values(scheme))
+            scheme.value: "; ".join(product.identifier_values(scheme))
             for scheme in IdentifierScheme
         }
 
