@@ -1,6 +1,9 @@
 import datetime
 import html
+import os
 import re
+import subprocess
+import sys
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -304,3 +307,21 @@ def test_the_correction_link_adds_query_parameters_to_a_form(client, settings):
         "page": ["http://testserver/products/testaleucel/"],
         "data_version": ["not loaded"],
     }
+
+
+@pytest.mark.parametrize(
+    ("value", "boots"),
+    [("", True), ("https://example.org/fix", True), ("http://example.org", False)],
+)
+def test_the_correction_address_must_be_mailto_or_https(value, boots):
+    env = {**os.environ, "CELLTX_CORRECTIONS_URL": value}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "celltx.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode == 0) is boots
+    if not boots:
+        assert "CELLTX_CORRECTIONS_URL must be a mailto: or https://" in result.stderr
