@@ -25,6 +25,7 @@ from catalog.models import (
     Guide,
     Mechanism,
     Product,
+    ProductIdentifier,
     RegulatoryEvent,
 )
 from catalog.text import internal_links
@@ -39,6 +40,15 @@ REGULATORS_THAT_MUST_BE_CITED = (
     "mhra",
 )
 STALE_AFTER_DAYS = 180
+# A time-limited approval is flagged this long before its term ends.
+TERM_WARNING_DAYS = 180
+# Later decisions that settle a term: converted, ended, or given a new term.
+SETTLES_A_TERM = (
+    EventType.FULL_APPROVAL,
+    EventType.EXPIRY,
+    EventType.LAPSE,
+    EventType.WITHDRAWAL,
+)
 # The regulator's own record, or the label it approved.
 REGULATOR_KINDS = (SourceKind.REGULATOR, SourceKind.LABEL)
 
@@ -52,6 +62,8 @@ class Audit:
     coarse_dates: list
     stale_products: list
     conditional_approvals: list
+    terms_ending: list
+    identifiers_without_source: list
 
     @property
     def regulator_source_share(self):
@@ -96,7 +108,42 @@ def run_audit(today: datetime.date | None = None) -> Audit:
             for event in events
             if event.event_type == EventType.CONDITIONAL_APPROVAL
             and event.agency.slug == "mhlw"
+            and not event.term_ends
         ],
+        terms_ending=terms_ending(events, today),
+        identifiers_without_source=identifiers_without_source(),
+    )
+
+
+def terms_ending(events, today: datetime.date) -> list:
+    """Authorisations whose term ends within TERM_WARNING_DAYS, or has ended,
+    with nothing recorded since at that regulator that settles it: a
+    conversion, an expiry, lapse or withdrawal, or a later decision with a
+    term of its own. Soonest first."""
+    horizon = today + datetime.timedelta(days=TERM_WARNING_DAYS)
+    by_licence = {}
+    for event in events:
+        by_licence.setdefault((event.product_id, event.agency_id), []).append(event)
+    due = [
+        event
+        for event in events
+        if event.term_ends
+        and event.term_ends <= horizon
+        and not any(
+            later.date > event.date
+            and (later.event_type in SETTLES_A_TERM or later.term_ends)
+            for later in by_licence[event.product_id, event.agency_id]
+        )
+    ]
+    return sorted(due, key=lambda event: (event.term_ends, event.product.slug))
+
+
+def identifiers_without_source() -> list:
+    """Identifiers recorded without the page they were read in."""
+    return list(
+        ProductIdentifier.objects.filter(url="")
+        .select_related("product")
+        .order_by("product__slug", "position")
     )
 
 

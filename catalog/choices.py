@@ -119,6 +119,20 @@ class SourceKind(ParseableChoices):
     OTHER = "other", "Other public record"
 
 
+class IdentifierScheme(ParseableChoices):
+    """Registers that number a product; the values are the fixture keys."""
+
+    FDA_STN = "fda_stn", "FDA STN (BLA number)"
+    FDA_PMA = "fda_pma", "FDA PMA number"
+    FDA_HDE = "fda_hde", "FDA HDE number"
+    EMA_PRODUCT_NUMBER = "ema_product_number", "EU product number"
+    JP_APPROVAL_NUMBER = "jp_approval_number", "Japanese approval number"
+    ATC_CODE = "atc_code", "ATC code"
+    UNII = "unii", "UNII"
+    NCIT_CODE = "ncit_code", "NCIt code"
+    CHEMBL_ID = "chembl_id", "ChEMBL ID"
+
+
 class Status(ParseableChoices):
     """Where one indication stands with one regulator, derived from its decisions
     by the rules in catalog.status."""

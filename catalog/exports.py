@@ -6,6 +6,12 @@ the API and the files. The dataset files carry the dataset version
 (`DatasetVersion.digest`) and the time they were generated, in the JSON's
 `dataset` object and in the last two columns of every CSV row, so a saved file
 still says what it is.
+
+The data is CC BY 4.0 (catalog.licence). The JSON says so in its `licence`
+and `citation` fields. A CSV cannot without breaking its header row for
+spreadsheet and pandas readers, so each CSV response names the licence in a
+`Link: <…>; rel="license"` header, and datapackage.json (a Frictionless Data
+Package) describes the set: licence, citation, version and every column.
 """
 
 import csv
@@ -19,8 +25,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from catalog.choices import AliasKind
+from catalog.choices import AliasKind, IdentifierScheme
 from catalog.filters import ProductFilter, non_empty
+from catalog.licence import LEGAL_CODE, LICENCE, TITLE, citation, link_header
 from catalog.models import (
     DatasetVersion,
     Disease,
@@ -87,12 +94,7 @@ PRODUCTS = Table(
             "e.g. “fda: approved (2017-08-30)”; see the authorisations file.",
         ),
         ("last_verified", "The day the product's facts were last checked."),
-        ("fda_stn", "FDA submission tracking number (BLA)."),
-        ("ema_product_number", "EMA product number."),
-        ("unii", "FDA Unique Ingredient Identifier."),
-        ("ncit_code", "NCI Thesaurus code."),
-        ("atc_code", "WHO ATC code."),
-        ("chembl_id", "ChEMBL identifier."),
+        *((scheme.value, f"{scheme.label}.") for scheme in IdentifierScheme),
         ("url", "The product's page on CellTx."),
     ),
 )
@@ -230,6 +232,8 @@ def products_json(request):
     )
     data = {
         "dataset": _dataset_metadata(request, version),
+        "licence": {**LICENCE, "legal_code": LEGAL_CODE},
+        "citation": citation(version, _downloads_url(request)),
         "products": ProductSerializer(products, many=True, context=context).data,
         "authorisations": AuthorisationSerializer(
             authorisations, many=True, context=context
@@ -252,6 +256,51 @@ def table_csv(request, table):
     return _csv_response(filename, TABLES[table].fieldnames, rows)
 
 
+def datapackage(request):
+    """The download set as a Frictionless Data Package: what each file holds,
+    its columns, the version, the licence and how to cite it."""
+    version = DatasetVersion.objects.first()
+    resources = [
+        {
+            "name": "celltx-products-json",
+            "path": _absolute(request, "catalog:download-products-json"),
+            "format": "json",
+            "mediatype": "application/json",
+        },
+        *(_table_resource(request, table) for table in TABLES.values()),
+    ]
+    data = {
+        "name": "celltx",
+        "title": TITLE,
+        "version": version.digest if version else None,
+        "created": version.seeded_at.isoformat() if version else None,
+        "homepage": _downloads_url(request),
+        "licenses": [LICENCE],
+        "citation": citation(version, _downloads_url(request)),
+        "resources": resources,
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    return _as_download(response, "datapackage.json")
+
+
+def _table_resource(request, table):
+    return {
+        "name": f"celltx-{table.name}",
+        "title": table.title,
+        "description": table.description,
+        "path": _absolute(request, "catalog:download-csv", table.name),
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": {
+            "fields": [
+                {"name": name, "type": "string", "description": meaning}
+                for name, meaning in table.columns + VERSION_COLUMNS
+            ]
+        },
+    }
+
+
 # --- rows -------------------------------------------------------------------------
 
 
@@ -261,6 +310,7 @@ def _product_rows(request):
         .select_related("family")
         .prefetch_related(
             "aliases",
+            "identifiers",
             Prefetch(
                 "product_mechanisms",
                 queryset=ProductMechanism.objects.select_related("mechanism"),
@@ -298,7 +348,10 @@ def _product_rows(request):
                 for s in product.agency_summaries
             ),
             "last_verified": product.last_verified.isoformat(),
-            **{name: getattr(product, name) for name in Product.IDENTIFIERS},
+            **{
+                scheme.value: _joined(product.identifier_values(scheme))
+                for scheme in IdentifierScheme
+            },
             "url": request.build_absolute_uri(product.get_absolute_url()),
         }
 
@@ -445,6 +498,14 @@ def _dataset_metadata(request, version):
     }
 
 
+def _absolute(request, name, *args):
+    return request.build_absolute_uri(reverse(name, args=args))
+
+
+def _downloads_url(request):
+    return _absolute(request, "catalog:downloads")
+
+
 def _now():
     return timezone.now().replace(microsecond=0).isoformat()
 
@@ -462,6 +523,8 @@ def _csv_response(filename, fieldnames, rows):
     writer = csv.DictWriter(response, fieldnames=fieldnames)
     writer.writeheader()
     writer.writerows(neutralised_row(row) for row in rows)
+    # A relative reference is allowed in Link (RFC 8288, section 3.1).
+    response["Link"] = link_header(reverse("catalog:download-datapackage"))
     return _as_download(response, filename)
 
 

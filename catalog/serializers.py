@@ -15,6 +15,7 @@ from catalog.choices import (
     DonorRelation,
     EventType,
     GeneModification,
+    IdentifierScheme,
     Modality,
     SourceKind,
     Status,
@@ -165,6 +166,7 @@ class EventSerializer(ReadOnlyModelSerializer):
             "date_precision",
             "indications",
             "pathway",
+            "term_ends",
             "sources",
             "unverified",
             "note",
@@ -225,10 +227,38 @@ class HolderChangeSerializer(serializers.Serializer):
     source_url = serializers.URLField(read_only=True)
 
 
-class IdentifiersSerializer(ReadOnlyModelSerializer):
-    class Meta:
-        model = Product
-        fields = list(Product.IDENTIFIERS)
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {s.value: {"type": "string"} for s in IdentifierScheme},
+        "description": 'Each register\'s number for the product, "" where none '
+        'is recorded and several separated by "; "; identifier_crosswalk '
+        "gives each with its source.",
+    }
+)
+class IdentifiersField(serializers.Field):
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, product):
+        return {
+            scheme.value: "; ".join(product.identifier_values(scheme))
+            for scheme in IdentifierScheme
+        }
+
+
+class IdentifierSerializer(serializers.Serializer):
+    """One identifier and the page it was read in (empty: no source yet)."""
+
+    scheme = _choice(IdentifierScheme)
+    value = serializers.CharField(read_only=True)
+    source_url = serializers.CharField(source="url", read_only=True)
+    source_kind = serializers.ChoiceField(
+        source="kind",
+        choices=[("", "no source recorded"), *SourceKind.choices],
+        read_only=True,
+    )
+    read_on = serializers.DateField(read_only=True, allow_null=True)
 
 
 # --- products ---------------------------------------------------------------------
@@ -264,7 +294,10 @@ class ProductSerializer(ReadOnlyModelSerializer):
         source="first_authorised_on", read_only=True, allow_null=True
     )
     holder_changes = HolderChangeSerializer(many=True, read_only=True)
-    identifiers = IdentifiersSerializer(source="*", read_only=True)
+    identifiers = IdentifiersField()
+    identifier_crosswalk = IdentifierSerializer(
+        source="identifiers", many=True, read_only=True
+    )
 
     class Meta:
         model = Product
@@ -294,6 +327,7 @@ class ProductSerializer(ReadOnlyModelSerializer):
             "holder_changes",
             "last_verified",
             "identifiers",
+            "identifier_crosswalk",
         ]
 
 

@@ -45,6 +45,11 @@ urlpatterns = [
         name="download-products-json",
     ),
     path("downloads/celltx-<slug:table>.csv", exports.table_csv, name="download-csv"),
+    path(
+        "downloads/datapackage.json",
+        exports.datapackage,
+        name="download-datapackage",
+    ),
     path("changelog/", feeds.changelog, name="changelog"),
     path("changelog/feed.atom", feeds.ChangelogFeed(), name="changelog-feed"),
     # About the data

@@ -6,6 +6,7 @@ from django.template.loader import get_template
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
+from catalog.audit import run_audit
 from catalog.charts import (
     agency_approvals_by_year,
     approvals_by_year_and_agency,
@@ -28,6 +29,7 @@ from catalog.models import (
     Reference,
     RegulatoryEvent,
     Target,
+    coverage_by_agency,
 )
 from catalog.search import search as search_catalog, suggestions
 from catalog.stats import DatasetStats
@@ -247,7 +249,12 @@ def compare(request):
 
 
 def methodology(request):
-    return render(request, "catalog/methodology.html", {"stats": DatasetStats()})
+    context = {
+        "stats": DatasetStats(),
+        "coverage": coverage_by_agency(),
+        "audit": run_audit(),
+    }
+    return render(request, "catalog/methodology.html", context)
 
 
 def glossary(request):

@@ -190,6 +190,13 @@ SPECTACULAR_SETTINGS = {
 }
 
 FIXTURES_DIR = Path(os.environ.get("CELLTX_FIXTURES_DIR", BASE_DIR / "fixtures"))
+# Where each product page's "Report a correction" link goes (a mailto: or
+# https:// address); unset, the pages show no such link.
+CORRECTIONS_URL = os.environ.get("CELLTX_CORRECTIONS_URL", "").strip()
+if CORRECTIONS_URL and not CORRECTIONS_URL.startswith(("mailto:", "https://")):
+    raise ImproperlyConfigured(
+        "CELLTX_CORRECTIONS_URL must be a mailto: or https:// address."
+    )
 # How long browsers and shared caches may keep the API, feeds and downloads:
 # the data changes only when `seed` runs.
 PUBLIC_CACHE_SECONDS = 300

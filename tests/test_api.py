@@ -14,6 +14,7 @@ from catalog.models import (
     Product,
     ProductAlias,
     ProductFamily,
+    ProductIdentifier,
     ProductMechanism,
     Target,
 )
@@ -65,14 +66,16 @@ PRODUCT_FIELDS = {
     "holder_changes",
     "last_verified",
     "identifiers",
+    "identifier_crosswalk",
 }
 # A filtered page of products: five lookups of valid filter values, the count,
-# the products and seven prefetched relations (decisions with their
-# indications, those indications' diseases and their sources).
-PRODUCT_PAGE_QUERIES = 14
+# the products and eight prefetched relations (decisions with their
+# indications, those indications' diseases and their sources, identifiers).
+PRODUCT_PAGE_QUERIES = 15
 # The other lists: the count, the records and their prefetched relations;
-# products prefetch more (their decisions, indications, sources and statuses).
-LIST_QUERIES = {"products": 12, "authorisations": 4}
+# products prefetch more (their decisions, indications, sources, statuses and
+# identifiers).
+LIST_QUERIES = {"products": 13, "authorisations": 4}
 OTHER_LIST_QUERIES = 8
 
 
@@ -94,8 +97,18 @@ def kymriah(lymphoma_tree):
         ),
         vector="Lentiviral vector",
         costimulatory_domain="4-1BB",
-        fda_stn="125646",
-        atc_code="L01XL04",
+    )
+    ProductIdentifier.objects.create(
+        product=product,
+        scheme="fda_stn",
+        value="125646",
+        url="https://www.fda.gov/kymriah",
+        kind="regulator",
+        read_on=datetime.date(2026, 12, 3),
+        position=0,
+    )
+    ProductIdentifier.objects.create(
+        product=product, scheme="atc_code", value="L01XL04", position=1
     )
     # The primary mechanism comes second by position, but first in the API.
     product.product_mechanisms.update(position=1)
@@ -168,6 +181,22 @@ def test_a_product_reads_as_the_documented_object(client, kymriah):
     }
     assert data["identifiers"]["fda_stn"] == "125646"
     assert data["identifiers"]["ema_product_number"] == ""
+    assert data["identifier_crosswalk"] == [
+        {
+            "scheme": "fda_stn",
+            "value": "125646",
+            "source_url": "https://www.fda.gov/kymriah",
+            "source_kind": "regulator",
+            "read_on": "2026-12-03",
+        },
+        {
+            "scheme": "atc_code",
+            "value": "L01XL04",
+            "source_url": "",
+            "source_kind": "",
+            "read_on": None,
+        },
+    ]
     assert data["first_approval"] == "2017-08-30"
     assert data["last_verified"] == "2026-11-01"
 
@@ -184,6 +213,7 @@ def test_a_products_decisions_come_oldest_first_with_their_sources(client, kymri
         "date_precision": "month",
         "indications": [{"key": "adult-r-r-lbcl", "wording": ""}],
         "pathway": "Centralised procedure",
+        "term_ends": None,
         "sources": [
             {
                 "url": "https://www.fda.gov/x",
@@ -754,3 +784,14 @@ def test_junk_product_filters_name_the_parameter_too(client, kymriah):
     assert response.status_code == 400
     named = {p["parameter"] for p in response.json()["parameters"]}
     assert named == {"agency", "modality"}
+
+
+def test_the_schema_describes_identifiers_with_their_sources(client, db):
+    schemas = client.get("/api/v1/schema/").json()["components"]["schemas"]
+    product = schemas["Product"]["properties"]
+    assert "jp_approval_number" in product["identifiers"]["properties"]
+    assert product["identifier_crosswalk"]["type"] == "array"
+    identifier = schemas["Identifier"]["properties"]
+    assert {"scheme", "value", "source_url", "source_kind", "read_on"} <= set(
+        identifier
+    )

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from catalog.audit import prose_after_label_changes, run_audit, stale_prose
-from catalog.models import DecisionSource, Mechanism, Product
+from catalog.models import DecisionSource, Mechanism, Product, ProductIdentifier
 from tests.conftest import (
     make_agency,
     make_event,
@@ -110,3 +110,73 @@ def test_the_command_prints_the_prose_to_review(prose, capsys):
         "mechanism car-directed-cytotoxicity (last reviewed 2021-03-20) names "
         "testaleucel: ec approval 2021-03"
     ) in out
+
+
+@pytest.fixture
+def japan(lymphoma_tree):
+    """A time-limited approval in Japan with a term ending 24 March 2026."""
+    mhlw = make_agency(slug="mhlw", short_name="MHLW", name="MHLW", country="jp")
+    product = make_product()
+    return make_event(
+        product,
+        agency=mhlw,
+        event_type="conditional-approval",
+        date=datetime.date(2019, 3, 25),
+        term_ends=datetime.date(2026, 3, 24),
+    )
+
+
+@pytest.mark.parametrize(
+    ("today", "listed"),
+    [
+        (datetime.date(2025, 9, 1), False),  # more than 180 days ahead
+        (datetime.date(2025, 10, 1), True),  # within 180 days
+        (datetime.date(2026, 12, 1), True),  # passed, nothing recorded since
+    ],
+)
+def test_it_lists_terms_that_end_soon_or_have_passed(japan, today, listed):
+    assert run_audit(today=today).terms_ending == ([japan] if listed else [])
+
+
+@pytest.mark.parametrize("event_type", ["full-approval", "expiry", "withdrawal"])
+def test_a_term_settled_by_a_later_decision_is_not_listed(japan, event_type):
+    make_event(
+        japan.product,
+        agency=japan.agency,
+        event_type=event_type,
+        date=datetime.date(2026, 3, 20),
+        indications=japan.product.indications.all(),
+    )
+    assert run_audit(today=datetime.date(2026, 12, 1)).terms_ending == []
+
+
+def test_a_japanese_conditional_approval_with_its_term_needs_no_check(japan):
+    assert run_audit(today=datetime.date(2025, 1, 1)).conditional_approvals == []
+
+
+def test_it_lists_identifiers_without_a_source(decisions):
+    product = decisions.product
+    ProductIdentifier.objects.create(
+        product=product, scheme="atc_code", value="L01XL04", position=0
+    )
+    ProductIdentifier.objects.create(
+        product=product,
+        scheme="fda_stn",
+        value="125646",
+        url="https://www.fda.gov/x",
+        kind="regulator",
+        read_on=datetime.date(2026, 12, 3),
+        position=1,
+    )
+    audit = run_audit(today=datetime.date(2026, 12, 1))
+    assert [i.value for i in audit.identifiers_without_source] == ["L01XL04"]
+
+
+def test_the_command_prints_terms_ending_and_identifiers_without_source(japan, capsys):
+    call_command("data_audit")
+    out = capsys.readouterr().out
+    assert "Statuses that will change soon" in out
+    assert (
+        "testaleucel: mhlw conditional-approval 2019-03-25, term ends 2026-03-24" in out
+    )
+    assert "Identifiers without a source: 0" in out

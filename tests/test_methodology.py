@@ -1,6 +1,15 @@
+import datetime
+
 import pytest
 from pytest_django.asserts import assertContains
 
+from catalog.models import (
+    Agency,
+    CoverageSweep,
+    DatasetVersion,
+    DecisionSource,
+    SweptList,
+)
 from tests.conftest import (
     make_disease,
     make_event,
@@ -44,5 +53,82 @@ def test_its_counts_come_from_the_data(client):
 
 def test_its_query_count_is_fixed(client, django_assert_max_num_queries):
     make_many_products(make_disease(), 20)
-    with django_assert_max_num_queries(9):
+    # The stats, the coverage table (agencies, sweeps, their lists) and the
+    # audit (decisions, stale products, identifiers without a source).
+    with django_assert_max_num_queries(15):
         assert client.get("/about/data/").status_code == 200
+
+
+def test_it_shows_each_regulators_sweep_and_lists_the_unswept(client):
+    products = make_many_products(make_disease(), 2)
+    fda, ec = Agency.objects.get(slug="fda"), Agency.objects.get(slug="ec")
+    sweep = CoverageSweep.objects.create(
+        agency=fda,
+        swept_on=datetime.date(2026, 12, 3),
+        products_in_scope=41,
+        scope_note="Gene therapies without cells are out of scope.",
+        not_found="The CDRH PMA list was not in the stored copies.",
+    )
+    SweptList.objects.create(
+        sweep=sweep,
+        title="Approved cellular and gene therapy products",
+        url="https://www.fda.gov/approved",
+        kind="regulator",
+        read_on=datetime.date(2026, 12, 3),
+        position=0,
+    )
+    response = client.get("/about/data/")
+    assertContains(
+        response,
+        '<a href="https://www.fda.gov/approved" rel="external noopener">'
+        "Approved cellular and gene therapy products</a>",
+        html=True,
+    )
+    assertContains(
+        response, "<time datetime='2026-12-03'>3 December 2026</time>", html=True
+    )
+    assertContains(response, "<td>41</td>", html=True)
+    assertContains(response, f"<td>{len(products)}</td>", html=True)
+    assertContains(
+        response, "Not found: The CDRH PMA list was not in the stored copies."
+    )
+    assertContains(response, '<td class="muted">Not swept yet</td>', html=True, count=1)
+    assert ec.short_name in response.content.decode()
+
+
+def test_it_shows_the_audit_and_lists_decisions_without_a_regulator_source(client):
+    product = make_product(slug="newsworthy", brand_name="Newsworthy")
+    event = make_event(product, source_url="https://example.org/news")
+    DecisionSource.objects.filter(event=event).update(kind="press")
+    make_event(
+        make_product(slug="cited", brand_name="Cited"),
+        term_ends=datetime.date(2026, 1, 1),
+    )
+    response = client.get("/about/data/")
+    assertContains(response, "1 of 2 decisions (50%) cite the regulator's own record")
+    assertContains(response, "Decisions that still lack a regulator source (1)")
+    assertContains(
+        response,
+        '<th scope="row"><a href="/products/newsworthy/">Newsworthy</a></th>',
+        html=True,
+    )
+    assertContains(response, "1 time-limited approval whose term ends")
+    assertContains(response, '<a href="/products/cited/">Cited</a> (FDA, term ends')
+
+
+def test_it_states_the_licence_and_how_to_cite_the_version(client):
+    DatasetVersion.objects.create(
+        digest="b" * 64,
+        seeded_at=datetime.datetime(2026, 12, 3, tzinfo=datetime.UTC),
+        product_count=0,
+        event_count=0,
+    )
+    response = client.get("/about/data/")
+    assertContains(
+        response, 'rel="license" href="https://creativecommons.org/licenses/by/4.0/"'
+    )
+    assertContains(
+        response,
+        "dataset version bbbbbbbbbbbb (loaded 3 December 2026). "
+        "http://testserver/downloads/. Licensed under CC BY 4.0.",
+    )

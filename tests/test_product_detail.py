@@ -1,9 +1,20 @@
 import datetime
+import html
+import os
+import re
+import subprocess
+import sys
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from pytest_django.asserts import assertContains
 
-from catalog.models import HolderChange, ProductAlias
+from catalog.models import (
+    DatasetVersion,
+    HolderChange,
+    ProductAlias,
+    ProductIdentifier,
+)
 from tests.conftest import (
     make_agency,
     make_company,
@@ -197,5 +208,120 @@ def test_its_query_count_is_fixed(client, django_assert_max_num_queries, events)
         ProductAlias.objects.create(
             product=product, name=f"ALIAS-{number}", kind="code"
         )
-    with django_assert_max_num_queries(13):
+        ProductIdentifier.objects.create(
+            product=product,
+            scheme="jp_approval_number",
+            value=f"{number}",
+            position=number,
+        )
+    with django_assert_max_num_queries(14):
         assert client.get(product.get_absolute_url()).status_code == 200
+
+
+def test_it_shows_identifiers_with_their_sources(client):
+    product = make_product()
+    make_event(product)
+    ProductIdentifier.objects.create(
+        product=product,
+        scheme="ema_product_number",
+        value="EMEA/H/C/004090",
+        url="https://www.ema.europa.eu/en/medicines/human/EPAR/kymriah",
+        kind="regulator",
+        read_on=datetime.date(2026, 12, 3),
+        position=0,
+    )
+    ProductIdentifier.objects.create(
+        product=product, scheme="atc_code", value="L01XL04", position=1
+    )
+    response = client.get(product.get_absolute_url())
+    assertContains(response, "<code>EMEA/H/C/004090</code>", html=True)
+    assertContains(
+        response, 'href="https://www.ema.europa.eu/en/medicines/human/EPAR/kymriah"'
+    )
+    assertContains(response, "<th scope='row'>ATC code</th>", html=True)
+    assertContains(response, "No source recorded yet")
+
+
+def test_it_shows_the_term_of_a_time_limited_approval(client):
+    product = make_product()
+    make_event(
+        product,
+        event_type="conditional-approval",
+        term_ends=datetime.date(2026, 3, 24),
+    )
+    response = client.get(product.get_absolute_url())
+    assertContains(
+        response,
+        "Time-limited approval until <time datetime='2026-03-24'>24 March 2026</time>",
+        html=True,
+    )
+
+
+def test_it_hides_the_correction_link_when_no_address_is_set(client, settings):
+    settings.CORRECTIONS_URL = ""
+    product = make_product()
+    make_event(product)
+    response = client.get(product.get_absolute_url())
+    assert "Report a correction" not in response.content.decode()
+
+
+def test_the_correction_link_prefills_a_mail(client, settings):
+    settings.CORRECTIONS_URL = "mailto:fix@example.org"
+    product = make_product(brand_name="Test & Cel")
+    make_event(product)
+    version = DatasetVersion.objects.create(
+        digest="a" * 64,
+        seeded_at=datetime.datetime(2026, 12, 3, tzinfo=datetime.UTC),
+        product_count=1,
+        event_count=1,
+    )
+    response = client.get(product.get_absolute_url())
+    link = re.search(
+        r'class="correction-link" href="([^"]+)"', response.content.decode()
+    )
+    url = urlsplit(html.unescape(link[1]))
+    query = parse_qs(url.query)
+    assert url.scheme == "mailto" and url.path == "fix@example.org"
+    assert query["subject"] == ["Correction: Test & Cel"]
+    body = query["body"][0]
+    assert "slug: testaleucel" in body
+    assert "page: http://testserver/products/testaleucel/" in body
+    assert f"data_version: {version.digest}" in body
+    assert "+" not in link[1]
+
+
+def test_the_correction_link_adds_query_parameters_to_a_form(client, settings):
+    settings.CORRECTIONS_URL = "https://example.org/report?lang=en"
+    product = make_product()
+    make_event(product)
+    response = client.get(product.get_absolute_url())
+    link = re.search(
+        r'class="correction-link" href="([^"]+)"', response.content.decode()
+    )
+    url = urlsplit(html.unescape(link[1]))
+    assert (url.scheme, url.netloc, url.path) == ("https", "example.org", "/report")
+    assert parse_qs(url.query) == {
+        "lang": ["en"],
+        "product": ["Testcel"],
+        "slug": ["testaleucel"],
+        "page": ["http://testserver/products/testaleucel/"],
+        "data_version": ["not loaded"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "boots"),
+    [("", True), ("https://example.org/fix", True), ("http://example.org", False)],
+)
+def test_the_correction_address_must_be_mailto_or_https(value, boots):
+    env = {**os.environ, "CELLTX_CORRECTIONS_URL": value}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "celltx.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode == 0) is boots
+    if not boots:
+        assert "CELLTX_CORRECTIONS_URL must be a mailto: or https://" in result.stderr

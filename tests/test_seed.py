@@ -5,12 +5,15 @@ import yaml
 from django.core.management import CommandError, call_command
 
 from catalog.models import (
+    CoverageSweep,
     DecisionSource,
     Disease,
     IndicationStatus,
     Product,
+    ProductIdentifier,
     RegulatoryEvent,
 )
+from catalog.seed import DatasetError, read_dataset
 
 pytestmark = pytest.mark.django_db
 
@@ -289,3 +292,159 @@ def test_month_precision_dates_are_kept_as_months(fixtures_copy):
     seed_from(fixtures_copy)
     event = RegulatoryEvent.objects.filter(product__slug="tisagenlecleucel").first()
     assert (event.date, event.date_precision) == (datetime.date(2017, 8, 1), "month")
+
+
+# --- sweep records, identifiers with sources, terms --------------------------
+
+SWEEP = {
+    "agency": "fda",
+    "swept_on": datetime.date(2026, 12, 1),
+    "lists": [
+        {
+            "title": "Approved cellular and gene therapy products",
+            "url": "https://www.fda.gov/approved-products",
+            "kind": "regulator",
+            "read": datetime.date(2026, 12, 1),
+        }
+    ],
+    "products_in_scope": 41,
+    "scope_note": "Gene therapies without cells are out of scope.",
+    "not_found": "The PMA list was not in the stored copies.",
+}
+
+
+def _write_sweep(folder, name="fda.yaml", **changes):
+    (folder / "coverage").mkdir(exist_ok=True)
+    sweep = {**SWEEP, **changes}
+    sweep = {key: value for key, value in sweep.items() if value is not None}
+    (folder / "coverage" / name).write_text(yaml.safe_dump(sweep, sort_keys=False))
+
+
+def _errors(folder):
+    with pytest.raises(DatasetError) as raised:
+        read_dataset(folder)
+    return "\n".join(raised.value.errors)
+
+
+def test_it_loads_sweep_records(fixtures_copy):
+    _write_sweep(fixtures_copy)
+    seed_from(fixtures_copy)
+    sweep = CoverageSweep.objects.get(agency__slug="fda")
+    assert sweep.products_in_scope == 41
+    assert sweep.swept_on == datetime.date(2026, 12, 1)
+    assert sweep.not_found.startswith("The PMA list")
+    assert [(i.title, i.kind) for i in sweep.lists.all()] == [
+        ("Approved cellular and gene therapy products", "regulator")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "changes", "message"),
+    [
+        ("ec.yaml", {}, "the file name must be the regulator's slug ('fda.yaml')"),
+        ("fda.yaml", {"lists": []}, "'lists' needs at least one list"),
+        ("fda.yaml", {"products_in_scope": -1}, "'products_in_scope' must be a whole"),
+        ("fda.yaml", {"products_in_scope": "many"}, "'products_in_scope'"),
+        ("fda.yaml", {"scope_note": None}, "'scope_note' is required"),
+        ("fda.yaml", {"swept_on": "2099-01-01"}, "'swept_on' is in the future"),
+        ("fda.yaml", {"regions": ["us"]}, "unknown field 'regions'"),
+        (
+            "fda.yaml",
+            {"lists": [{**SWEEP["lists"][0], "read": "yesterday"}]},
+            "list #1: 'read' must be the day",
+        ),
+        ("fda.yaml", {"lists": [{"title": "x"}]}, "list #1: 'url' is required"),
+        ("nowhere.yaml", {"agency": "nowhere"}, "unknown agency 'nowhere'"),
+    ],
+)
+def test_a_broken_sweep_record_is_named(fixtures_copy, name, changes, message):
+    _write_sweep(fixtures_copy, name, **changes)
+    errors = _errors(fixtures_copy)
+    assert f"fixtures/coverage/{name}, sweep" in errors or f"coverage/{name}:" in errors
+    assert message in errors
+
+
+def test_identifiers_may_carry_the_page_they_were_read_in(fixtures_copy):
+    epar = "https://www.ema.europa.eu/en/medicines/human/EPAR/kymriah"
+    edit(
+        fixtures_copy,
+        PRODUCT,
+        _set(
+            "identifiers",
+            {
+                "ema_product_number": {
+                    "value": "EMEA/H/C/004090",
+                    "url": epar,
+                    "kind": "regulator",
+                    "read": datetime.date(2026, 11, 26),
+                },
+                "atc_code": "L01XL04",
+                "fda_stn": ["125646", {"value": "125647"}],
+            },
+        ),
+    )
+    seed_from(fixtures_copy)
+    rows = ProductIdentifier.objects.filter(product__slug="tisagenlecleucel")
+    assert list(rows.values_list("scheme", "value", "url", "kind")) == [
+        ("ema_product_number", "EMEA/H/C/004090", epar, "regulator"),
+        ("atc_code", "L01XL04", "", ""),
+        ("fda_stn", "125646", "", ""),
+        ("fda_stn", "125647", "", ""),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("identifiers", "message"),
+    [
+        ({"ndc": "123"}, "unknown identifier 'ndc'"),
+        ({"ema_product_number": "EU/1/18/1297"}, "does not look like a"),
+        ({"fda_stn": ["125646", "125646"]}, "'fda_stn' '125646' is listed twice"),
+        (
+            {"fda_stn": {"value": "125646", "url": "https://www.fda.gov/x"}},
+            "identifier 'fda_stn': 'kind' is required",
+        ),
+        (
+            {"fda_stn": {"value": "125646", "source": "https://www.fda.gov/x"}},
+            "identifier 'fda_stn': unknown field 'source'",
+        ),
+        ({"fda_stn": {"url": "https://www.fda.gov/x"}}, "'value' is required"),
+    ],
+)
+def test_a_broken_identifier_is_named(fixtures_copy, identifiers, message):
+    edit(fixtures_copy, PRODUCT, _set("identifiers", identifiers))
+    errors = _errors(fixtures_copy)
+    assert f"fixtures/{PRODUCT}, product 'tisagenlecleucel'" in errors
+    assert message in errors
+
+
+def _set_japan_term(value, event_type=None):
+    def change(data):
+        decision = next(d for d in data["decisions"] if d["agency"] == "mhlw")
+        decision["term_ends"] = value
+        if event_type:
+            decision["type"] = event_type
+
+    return change
+
+
+def test_a_decision_may_record_the_end_of_its_term(fixtures_copy):
+    edit(fixtures_copy, PRODUCT, _set_japan_term(datetime.date(2026, 3, 24)))
+    seed_from(fixtures_copy)
+    event = RegulatoryEvent.objects.get(term_ends__isnull=False)
+    assert (event.agency.slug, event.term_ends) == ("mhlw", datetime.date(2026, 3, 24))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_set_japan_term("2026-03"), "'term_ends' '2026-03'"),
+        (_set_japan_term(datetime.date(2010, 1, 1)), "'term_ends' must be after"),
+        (
+            _set_japan_term(datetime.date(2030, 1, 1), event_type="refusal"),
+            "'term_ends' is only for an authorisation",
+        ),
+    ],
+)
+def test_a_broken_term_is_named(fixtures_copy, change, message):
+    edit(fixtures_copy, PRODUCT, change)
+    assert message in _errors(fixtures_copy)

@@ -12,6 +12,7 @@ from catalog.models.content import (
     SearchTerm,
     SearchToken,
 )
+from catalog.models.coverage import CoverageSweep, SweptList, coverage_by_agency
 from catalog.models.decisions import (
     DatedFact,
     DecisionIndication,
@@ -30,6 +31,7 @@ from catalog.models.products import (
     AgencySummary,
     Product,
     ProductAlias,
+    ProductIdentifier,
     ProductMechanism,
 )
 from catalog.models.vocabulary import (
@@ -52,6 +54,7 @@ __all__ = [
     "AgencySummary",
     "CellSource",
     "Company",
+    "CoverageSweep",
     "DatasetVersion",
     "DatedFact",
     "DecisionIndication",
@@ -70,6 +73,7 @@ __all__ = [
     "Product",
     "ProductAlias",
     "ProductFamily",
+    "ProductIdentifier",
     "ProductMechanism",
     "Reference",
     "RegulatoryEvent",
@@ -77,6 +81,8 @@ __all__ = [
     "SearchToken",
     "SlugManager",
     "SlugQuerySet",
+    "SweptList",
+    "coverage_by_agency",
     "Target",
     "display_date",
     "expand_statuses",

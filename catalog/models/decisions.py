@@ -62,6 +62,9 @@ class RegulatoryEvent(DatedFact):
     pathway = models.CharField(max_length=300, blank=True)
     note = models.TextField(blank=True)
     unverified = models.BooleanField(default=False)
+    # The end of a time-limited approval's term (e.g. Japan's conditional
+    # and time-limited approvals); data_audit watches it.
+    term_ends = models.DateField(null=True, blank=True)
     position = models.PositiveSmallIntegerField()
 
     objects = RegulatoryEventQuerySet.as_manager()

@@ -8,7 +8,9 @@ from django.utils.functional import cached_property
 from catalog.choices import (
     AliasKind,
     GeneModification,
+    IdentifierScheme,
     Modality,
+    SourceKind,
 )
 from catalog.models.base import (
     SlugQuerySet,
@@ -69,6 +71,7 @@ class ProductQuerySet(SlugQuerySet):
                 Prefetch(
                     "aliases", queryset=ProductAlias.objects.order_by("kind", "name")
                 ),
+                "identifiers",
                 Prefetch("indications", queryset=Indication.objects.with_diseases()),
                 Prefetch(
                     "statuses",
@@ -137,14 +140,6 @@ class Product(models.Model):
     )
     summary = models.TextField()
     last_verified = models.DateField()
-    fda_stn = models.CharField("FDA STN (BLA number)", max_length=20, blank=True)
-    ema_product_number = models.CharField(
-        "EMA product number", max_length=40, blank=True
-    )
-    unii = models.CharField("UNII", max_length=20, blank=True)
-    ncit_code = models.CharField("NCIt code", max_length=20, blank=True)
-    atc_code = models.CharField("ATC code", max_length=20, blank=True)
-    chembl_id = models.CharField("ChEMBL ID", max_length=30, blank=True)
     # Derived from the decisions when `seed` runs (see catalog.seed.derive),
     # so that lists can filter and sort on them in SQL.
     first_authorised_on = models.DateField(null=True, blank=True, editable=False)
@@ -154,16 +149,6 @@ class Product(models.Model):
     )
 
     objects = ProductQuerySet.as_manager()
-
-    # The identifier crosswalk, as fixtures, the API and downloads name it.
-    IDENTIFIERS = (
-        "fda_stn",
-        "ema_product_number",
-        "unii",
-        "ncit_code",
-        "atc_code",
-        "chembl_id",
-    )
 
     class Meta:
         ordering = ("brand_name", "slug")
@@ -252,6 +237,10 @@ class Product(models.Model):
         found = {p.pk: p for p in Product.objects.filter(pk__in=ids).for_listing()}
         return [found[pk] for pk in ids]
 
+    def identifier_values(self, scheme):
+        """The product's values in one register (prefetched identifiers)."""
+        return [i.value for i in self.identifiers.all() if i.scheme == scheme]
+
     @property
     def has_unverified_facts(self):
         return any(event.unverified for event in self.events.all())
@@ -338,3 +327,38 @@ class ProductMechanism(models.Model):
 
     def __str__(self):
         return f"{self.product} – {self.mechanism}"
+
+
+class ProductIdentifier(models.Model):
+    """A product's number in a register, with the page it was read in.
+
+    A blank `url` means no source is recorded yet: `data_audit` counts those.
+    """
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="identifiers"
+    )
+    scheme = models.CharField(max_length=30, choices=IdentifierScheme)
+    value = models.CharField(max_length=60)
+    url = models.URLField("source", max_length=500, blank=True)
+    kind = models.CharField(max_length=20, choices=SourceKind, blank=True)
+    read_on = models.DateField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ("position",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "scheme", "value"],
+                name="catalog_productidentifier_once",
+            ),
+            _choices_constraint("productidentifier", "scheme", IdentifierScheme),
+            models.CheckConstraint(
+                condition=Q(url="", kind="", read_on__isnull=True)
+                | (~Q(url="") & ~Q(kind="") & Q(read_on__isnull=False)),
+                name="catalog_productidentifier_source_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_scheme_display()} {self.value}"

@@ -19,14 +19,24 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from catalog import models
-from catalog.choices import DatePrecision, EventType
+from catalog.choices import DatePrecision, EventType, IdentifierScheme
 from catalog.seed.fields import plain_fields
 from catalog.seed.history import history_problems
 from catalog.spreadsheet import starts_like_formula
 from catalog.text import LINK_KINDS, citation_problems, internal_links
 
 EARLIEST_EVENT = datetime.date(1990, 1, 1)
-IDENTIFIERS = models.Product.IDENTIFIERS
+# A light check of each register's format, to catch a value in the wrong slot.
+IDENTIFIER_PATTERNS = {
+    IdentifierScheme.FDA_STN: r"\d{6}",
+    IdentifierScheme.FDA_PMA: r"P\d{6}",
+    IdentifierScheme.FDA_HDE: r"H\d{6}",
+    IdentifierScheme.EMA_PRODUCT_NUMBER: r"EMEA/H/C/\d{6}",
+    IdentifierScheme.ATC_CODE: r"[A-Z](\d\d([A-Z]([A-Z](\d\d)?)?)?)?",
+    IdentifierScheme.UNII: r"[A-Z0-9]{10}",
+    IdentifierScheme.NCIT_CODE: r"C\d+",
+    IdentifierScheme.CHEMBL_ID: r"CHEMBL\d+",
+}
 REQUIRED_FILES = {
     "agencies.yaml",
     "companies.yaml",
@@ -79,6 +89,8 @@ class _Record:
         if value is None or value == "":
             if required:
                 self.error(f"'{name}' is required")
+            elif self.model._meta.get_field(model_field or name).null:
+                self.clean[name] = None
             return ""
         if isinstance(value, (dict, list)):
             self.error(f"'{name}' must be a single value, not a list or mapping")
@@ -136,7 +148,7 @@ class _Record:
 
 
 def _label(raw, kind, index):
-    slug = raw.get("slug") if isinstance(raw, dict) else None
+    slug = (raw.get("slug") or raw.get("agency")) if isinstance(raw, dict) else None
     return f"{kind} '{slug}'" if slug else f"{kind} #{index + 1}"
 
 
@@ -214,6 +226,8 @@ class _Reader:
                     )
         for path in sorted((self.root / "guides").glob("*.md")):
             self.read_guide(path)
+        for path in sorted((self.root / "coverage").glob("*.yaml")):
+            self.read_coverage(path)
         self.check_unique_slugs()
         self.check_references()
         if self.errors:
@@ -242,6 +256,19 @@ class _Reader:
         if isinstance(front, dict):
             front["body"] = match[2]
         self.add("guide", _Reader.clean_guide, location, front, 0)
+
+    def read_coverage(self, path):
+        """A sweep record: one file per regulator, named by its slug."""
+        raw = self.load_yaml(path)
+        if raw is None:
+            return
+        location = path.relative_to(self.root.parent)
+        self.add("sweep", _Reader.clean_sweep, location, raw, 0)
+        if isinstance(raw, dict) and raw.get("agency") != path.stem:
+            self.errors.append(
+                f"{location}: the file name must be the regulator's slug "
+                f"('{raw.get('agency')}.yaml')"
+            )
 
     def add(self, kind, cleaner, location, raw, index):
         record = _Record(
@@ -296,6 +323,40 @@ class _Reader:
         _check_reviewed(record)
         return record.finish()
 
+    def clean_sweep(self, record):
+        record.model = models.CoverageSweep
+        record.fields(models.CoverageSweep)
+        record.seen.add("agency")
+        record.clean["agency"] = record.raw.get("agency") or ""
+        if not record.clean["agency"]:
+            record.error("'agency' is required")
+        count = record.raw.get("products_in_scope")
+        if count is not None and (
+            isinstance(count, bool) or not isinstance(count, int) or count < 0
+        ):
+            record.error("'products_in_scope' must be a whole number, 0 or more")
+        swept_on = record.clean.get("swept_on")
+        if swept_on and swept_on > _today():
+            record.error("'swept_on' is in the future")
+        lists = []
+        for index, raw in enumerate(record.mapping_list("lists")):
+            item = _Record(
+                self.errors,
+                f"{record.location}, list #{index + 1}",
+                raw,
+                models.SweptList,
+            )
+            item.fields(models.SweptList, exclude={"read_on", "position"})
+            self.clean_read(item)
+            lists.append(item.finish())
+        if not lists:
+            record.error("'lists' needs at least one list the sweep went through")
+        urls = [item.get("url") for item in lists]
+        if len(set(urls)) != len(urls):
+            record.error("a list is given twice")
+        record.clean["lists"] = lists
+        return record.finish()
+
     def clean_disease(self, record):
         record.model = models.Disease
         record.fields(models.Disease, exclude={"therapeutic_area"})
@@ -325,7 +386,7 @@ class _Reader:
 
     def clean_product(self, record):
         record.model = models.Product
-        record.fields(models.Product, exclude={*IDENTIFIERS})
+        record.fields(models.Product)
         for name in ("sponsor", "cell_source", "target", "family"):
             record.seen.add(name)
             record.clean[name] = record.raw.get(name) or ""
@@ -348,17 +409,55 @@ class _Reader:
         return record.finish()
 
     def clean_identifiers(self, record):
+        """`scheme: value`, `scheme: {value, url, kind, read}`, or a list of
+        either for several values; returns a list of identifier records."""
         record.seen.add("identifiers")
         raw = record.raw.get("identifiers") or {}
         if not isinstance(raw, dict):
             record.error("'identifiers' must be a mapping")
-            return {}
-        identifiers = _Record(
-            self.errors, f"{record.location}, identifiers", raw, models.Product
-        )
-        for name in IDENTIFIERS:
-            identifiers.field(name, required=False)
-        return identifiers.finish()
+            return []
+        identifiers = []
+        for scheme, entries in raw.items():
+            location = f"{record.location}, identifier '{scheme}'"
+            if IdentifierScheme.parse(scheme) is None:
+                record.error(
+                    f"unknown identifier '{scheme}' (one of: "
+                    f"{', '.join(IdentifierScheme.values)})"
+                )
+                continue
+            for entry in entries if isinstance(entries, list) else [entries]:
+                identifiers.append(self.clean_identifier(location, scheme, entry))
+        pairs = [(i["scheme"], i.get("value")) for i in identifiers]
+        for scheme, value in sorted({p for p in pairs if pairs.count(p) > 1}):
+            record.error(f"identifier '{scheme}' {value!r} is listed twice")
+        return identifiers
+
+    def clean_identifier(self, location, scheme, entry):
+        if not isinstance(entry, dict):
+            entry = {"value": entry}
+        child = _Record(self.errors, location, entry, models.ProductIdentifier)
+        child.clean["read_on"] = None
+        value = child.field("value")
+        pattern = IDENTIFIER_PATTERNS.get(scheme)
+        if value and pattern and not re.fullmatch(pattern, value):
+            child.error(f"'value' {value!r} does not look like a {scheme}")
+        if "url" in entry or "kind" in entry or "read" in entry:
+            child.field("url")
+            child.field("kind")
+            self.clean_read(child)
+        child.clean["scheme"] = scheme
+        return child.finish()
+
+    def clean_read(self, record):
+        """`read`: the day a source was read, into `read_on`."""
+        record.seen.add("read")
+        read = record.raw.get("read")
+        if not isinstance(read, datetime.date) or isinstance(read, datetime.datetime):
+            record.error("'read' must be the day the source was read (YYYY-MM-DD)")
+        elif read > _today():
+            record.error("'read' is in the future")
+        else:
+            record.clean["read_on"] = read
 
     def clean_child(self, record, kind, index, raw, model, exclude=()):
         """A record nested in a product; its plain fields come from `model`."""
@@ -404,6 +503,7 @@ class _Reader:
                 child.error("'agency' is required")
             child.clean["unverified"] = bool(child.raw.get("unverified"))
             self.clean_date(child)
+            self.check_term(child)
             child.clean["indications"] = self.clean_decision_indications(child, keys)
             child.clean["sources"] = self.clean_sources(child)
             decisions.append(child.finish())
@@ -411,6 +511,18 @@ class _Reader:
         for key in sorted(keys - mentioned - {None}):
             record.error(f"indication '{key}' is named by no decision")
         return decisions
+
+    @staticmethod
+    def check_term(child):
+        """A term ends after its decision, and only an authorisation has one."""
+        term_ends, date = child.clean.get("term_ends"), child.clean.get("date")
+        if not term_ends:
+            return
+        kind = EventType.parse(child.clean.get("event_type"))
+        if kind and not kind.is_authorising:
+            child.error(f"'term_ends' is only for an authorisation, not '{kind}'")
+        if date and term_ends <= date:
+            child.error("'term_ends' must be after the decision's 'date'")
 
     def clean_decision_indications(self, child, keys):
         """Indication keys, as a list or as a mapping of key to the
@@ -453,16 +565,7 @@ class _Reader:
                 models.DecisionSource,
             )
             source.fields(models.DecisionSource, exclude={"read_on", "position"})
-            source.seen.add("read")
-            read = raw.get("read") if isinstance(raw, dict) else None
-            if not isinstance(read, datetime.date) or isinstance(
-                read, datetime.datetime
-            ):
-                source.error("'read' must be the day the source was read (YYYY-MM-DD)")
-            elif read > _today():
-                source.error("'read' is in the future")
-            else:
-                source.clean["read_on"] = read
+            self.clean_read(source)
             sources.append(source.finish())
         if not sources:
             child.error("needs at least one source")
@@ -543,6 +646,11 @@ class _Reader:
         ):
             self.check_refs("product", name, kind)
         diseases, agencies = self.slugs("disease"), self.slugs("agency")
+        for sweep in self.dataset["sweep"]:
+            if sweep.get("agency") and sweep["agency"] not in agencies:
+                self.errors.append(
+                    f"{sweep['_location']}: unknown agency '{sweep['agency']}'"
+                )
         for product in self.dataset["product"]:
             for indication in product["indications"]:
                 for disease in indication["diseases"]:

@@ -15,7 +15,7 @@ from catalog import models
 from catalog.search import rebuild_index
 from catalog.seed.derive import refresh_statuses
 from catalog.seed.fields import plain_fields
-from catalog.seed.reader import IDENTIFIERS, Dataset
+from catalog.seed.reader import Dataset
 
 
 def _fields(row, *names):
@@ -88,6 +88,7 @@ class _Writer:
             "disease": self.write_diseases(),
         }
         self.write_products(lookups)
+        self.write_sweeps(lookups["agency"])
         for stale in reversed(self.stale):
             stale.delete()
 
@@ -192,11 +193,7 @@ class _Writer:
         products = self.upsert(
             models.Product,
             rows,
-            **_getters_for(models.Product, *IDENTIFIERS),
-            **{
-                name: (lambda row, name=name: row["identifiers"].get(name, ""))
-                for name in IDENTIFIERS
-            },
+            **_getters_for(models.Product),
             sponsor=lambda row: lookups["company"][row["sponsor"]],
             cell_source=lambda row: lookups["cell source"][row["cell_source"]],
             target=lambda row: lookups["target"].get(row["target"]),
@@ -207,6 +204,7 @@ class _Writer:
             models.RegulatoryEvent,
             models.Indication,
             models.ProductAlias,
+            models.ProductIdentifier,
             models.ProductMechanism,
             models.HolderChange,
         ):
@@ -215,6 +213,7 @@ class _Writer:
             model: []
             for model in (
                 models.ProductAlias,
+                models.ProductIdentifier,
                 models.ProductMechanism,
                 models.Indication,
                 models.RegulatoryEvent,
@@ -229,6 +228,24 @@ class _Writer:
             model.objects.bulk_create(objects, batch_size=500)
         self.write_links(rows, products, lookups)
 
+    def write_sweeps(self, agencies):
+        """Sweep records have no identity of their own: rebuilt wholesale."""
+        models.CoverageSweep.objects.all().delete()
+        rows = self.dataset["sweep"]
+        sweeps = models.CoverageSweep.objects.bulk_create(
+            models.CoverageSweep(
+                agency=agencies[row["agency"]], **_fields(row, *SWEEP_FIELDS)
+            )
+            for row in rows
+        )
+        models.SweptList.objects.bulk_create(
+            models.SweptList(
+                sweep=sweep, position=position, **_fields(item, *LIST_FIELDS)
+            )
+            for sweep, row in zip(sweeps, rows, strict=True)
+            for position, item in enumerate(row["lists"])
+        )
+
     @staticmethod
     def product_children(row, product, lookups):
         yield (
@@ -236,6 +253,17 @@ class _Writer:
             [
                 models.ProductAlias(product=product, **_fields(alias, *ALIAS_FIELDS))
                 for alias in row["aliases"]
+            ],
+        )
+        yield (
+            models.ProductIdentifier,
+            [
+                models.ProductIdentifier(
+                    product=product,
+                    position=position,
+                    **_fields(identifier, *IDENTIFIER_FIELDS),
+                )
+                for position, identifier in enumerate(row["identifiers"])
             ],
         )
         yield (
@@ -352,6 +380,9 @@ def _getters_for(model, *exclude):
 
 
 ALIAS_FIELDS = plain_fields(models.ProductAlias)
+IDENTIFIER_FIELDS = plain_fields(models.ProductIdentifier, exclude={"position"})
+SWEEP_FIELDS = plain_fields(models.CoverageSweep)
+LIST_FIELDS = plain_fields(models.SweptList, exclude={"position"})
 INDICATION_FIELDS = plain_fields(models.Indication, exclude={"position"})
 DECISION_FIELDS = plain_fields(models.RegulatoryEvent, exclude={"position"})
 HOLDER_CHANGE_FIELDS = plain_fields(models.HolderChange, exclude={"position"})

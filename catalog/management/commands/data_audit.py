@@ -2,10 +2,12 @@
 
 Decisions without the regulator's own record among their sources (and, above
 all, authorisations by the regulators that must always be cited), dates known
-only to the month or year, products not checked for six months, conditional
-approvals in Japan whose term must be watched, and prose (explainers, guides,
-glossary entries) not reviewed for a year or older than a label change of a
-product it names.
+only to the month or year, products not checked for six months,
+conditional approvals in Japan with no term recorded, time-limited
+approvals whose term ends soon or has passed with nothing recorded since,
+identifiers without the page they were read in, and prose (explainers,
+guides, glossary entries) not reviewed for a year or older than a label
+change of a product it names.
 """
 
 from django.core.management.base import BaseCommand
@@ -14,6 +16,7 @@ from catalog.audit import (
     PROSE_REVIEW_DAYS,
     REGULATORS_THAT_MUST_BE_CITED,
     STALE_AFTER_DAYS,
+    TERM_WARNING_DAYS,
     prose_after_label_changes,
     run_audit,
     stale_prose,
@@ -62,9 +65,25 @@ class Command(BaseCommand):
             verbosity,
         )
         self.section(
-            "Conditional approvals in Japan (term not recorded: check it)",
+            "Conditional approvals in Japan with no term recorded (check it)",
             audit.conditional_approvals,
             self.event_line,
+            verbosity,
+        )
+        self.opendata_sections(audit, verbosity)
+
+    def opendata_sections(self, audit, verbosity):
+        self.section(
+            f"Statuses that will change soon (terms ending within "
+            f"{TERM_WARNING_DAYS} days or passed, nothing recorded since)",
+            audit.terms_ending,
+            lambda e: f"{self.event_line(e)}, term ends {e.term_ends:%Y-%m-%d}",
+            verbosity,
+        )
+        self.section(
+            "Identifiers without a source",
+            audit.identifiers_without_source,
+            lambda i: f"{i.product.slug}: {i.scheme} {i.value}",
             verbosity,
         )
 
