@@ -23,11 +23,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "deploy"))
+from servers import manage, start_gunicorn, stop, wait_until_up  # noqa: E402
+
 PORT = 18300
 CONNECTIONS = 8
 SECONDS = 4
@@ -72,8 +74,6 @@ def run(engine):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "GUNICORN_BIND": f"127.0.0.1:{PORT}",
-        "GUNICORN_WORKERS": "2",
         "GUNICORN_ACCESS_LOG": "/dev/null",
     }
     if engine == "sqlite":
@@ -83,8 +83,8 @@ def run(engine):
         sys.exit("set DATABASE_URL for the postgres run")
     try:
         for command in (["migrate", "-v0"], ["seed", "-v0"]):
-            _manage(environment, *command)
-        _manage(environment, "collectstatic", "--noinput", "-v0")
+            manage(environment, *command)
+        manage(environment, "collectstatic", "--noinput", "-v0")
         yardstick = ROOT / "staticfiles" / YARDSTICK
         yardstick.parent.mkdir(exist_ok=True)
         yardstick.write_text(("CellTx benchmark yardstick. " * 1100)[:30_000])
@@ -95,22 +95,12 @@ def run(engine):
 
 
 def _run_server(engine, cache, environment):
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            "deploy/gunicorn.conf.py",
-            "celltx.wsgi",
-        ],
-        cwd=ROOT,
-        env={**environment, "CELLTX_PAGE_CACHE": "1" if cache == "on" else "0"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    server = start_gunicorn(
+        {**environment, "CELLTX_PAGE_CACHE": "1" if cache == "on" else "0"},
+        f"127.0.0.1:{PORT}",
     )
     try:
-        _wait_until_up()
+        wait_until_up(f"http://127.0.0.1:{PORT}/healthz")
         static_rate = None
         for name, path in PAGES:
             url = f"http://127.0.0.1:{PORT}{path}"
@@ -125,8 +115,7 @@ def _run_server(engine, cache, environment):
             )
         print(f"{engine:8} {cache:5} peak worker memory: {_peak_rss_mb(server.pid)}")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
 
 
 def _wrk(url, connections, seconds):
@@ -156,23 +145,6 @@ def _peak_rss_mb(master_pid):
         status = Path(f"/proc/{pid}/status").read_text()
         peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
     return ", ".join(f"{peak:.0f} MB" for peak in peaks)
-
-
-def _manage(environment, *arguments):
-    subprocess.run(
-        [sys.executable, "manage.py", *arguments], cwd=ROOT, env=environment, check=True
-    )
-
-
-def _wait_until_up():
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2)
-            return
-        except OSError:
-            time.sleep(0.3)
-    sys.exit("gunicorn did not start within 60 s")
 
 
 if __name__ == "__main__":

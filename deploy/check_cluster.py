@@ -19,7 +19,6 @@ Exits non-zero with the failed check's message.
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -34,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy"))
 from observatory import judge_tls, print_report, run_scanner  # noqa: E402
 from render_nginx import render  # noqa: E402
+from servers import manage, start_gunicorn, stop  # noqa: E402
 
 PYTHON = sys.executable
 POSTGRES = os.environ.get("CLUSTER_POSTGRES", "postgres://postgres@127.0.0.1:5432")
@@ -76,7 +76,7 @@ def main():
         sys.exit(1)
     finally:
         for process in processes:
-            _stop(process)
+            stop(process)
         _drop_database(database)
         shutil.rmtree(workdir, ignore_errors=True)
     print("The cluster checks passed.")
@@ -98,9 +98,9 @@ def _prepare(workdir, database):
         "DJANGO_DEBUG": "0",
     }
     environment.pop("SQLITE_PATH", None)
-    _manage(environment, "migrate", "--noinput", "-v0")
-    _manage(environment, "seed", "-v0")
-    _manage(environment, "collectstatic", "--noinput", "-v0")
+    manage(environment, "migrate", "--noinput", "-v0")
+    manage(environment, "seed", "-v0")
+    manage(environment, "collectstatic", "--noinput", "-v0")
     subprocess.run(
         [
             PYTHON,
@@ -113,12 +113,6 @@ def _prepare(workdir, database):
     _make_certificates(workdir)
     shutil.copytree(ROOT / "fixtures", workdir / "fixtures")
     return environment
-
-
-def _manage(environment, *arguments):
-    subprocess.run(
-        [PYTHON, "manage.py", *arguments], cwd=ROOT, env=environment, check=True
-    )
 
 
 def _make_certificates(workdir):
@@ -182,18 +176,7 @@ def _make_certificates(workdir):
 
 def _start_app(environment, port, workdir):
     log = open(workdir / f"app-{port}.log", "w")  # closed with the process
-    return subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "celltx.wsgi"],
-        cwd=ROOT,
-        env={
-            **environment,
-            "GUNICORN_BIND": f"127.0.0.1:{port}",
-            "GUNICORN_WORKERS": "2",
-        },
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    return start_gunicorn(environment, f"127.0.0.1:{port}", output=log)
 
 
 def _start_nginx(workdir):
@@ -274,7 +257,7 @@ def _run_checks(environment, workdir, database):
         )
     )
     before = versions.pop()
-    _manage(environment, "seed", "-v0", "--fixtures", str(workdir / "fixtures"))
+    manage(environment, "seed", "-v0", "--fixtures", str(workdir / "fixtures"))
     after = {_app(port, "/readyz").json()["dataset_version"] for port in APP_PORTS}
     check(
         len(after) == 1 and before not in after,
@@ -334,7 +317,7 @@ def _run_checks(environment, workdir, database):
         )
         check(_app(18109, "/readyz").status_code == 503, "/readyz reports it")
     finally:
-        _stop(process)
+        stop(process)
 
 
 # --- helpers ----------------------------------------------------------------
@@ -368,15 +351,6 @@ def _wait_for_port(port):
         except OSError:
             time.sleep(0.3)
     raise CheckFailed(f"nothing listens on {port}")
-
-
-def _stop(process):
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 def _drop_database(database):

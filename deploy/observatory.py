@@ -20,10 +20,9 @@ import secrets
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import requests
+from servers import manage, start_gunicorn, stop, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = Path("node_modules", "@mdn", "mdn-http-observatory")
@@ -79,8 +78,6 @@ def plain(scanner_dir):
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
             "DJANGO_SECURE_SSL_REDIRECT": "0",
-            "GUNICORN_BIND": "127.0.0.1:80",
-            "GUNICORN_WORKERS": "2",
         }
         environment.pop("DATABASE_URL", None)
         for command in (
@@ -88,48 +85,17 @@ def plain(scanner_dir):
             ["seed", "-v0"],
             ["collectstatic", "--noinput", "-v0"],
         ):
-            subprocess.run(
-                [sys.executable, "manage.py", *command],
-                cwd=ROOT,
-                env=environment,
-                check=True,
-            )
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-c",
-                "deploy/gunicorn.conf.py",
-                "celltx.wsgi",
-            ],
-            cwd=ROOT,
-            env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+            manage(environment, *command)
+        server = start_gunicorn(environment, "127.0.0.1:80")
         try:
-            _wait_for("http://localhost/healthz")
+            wait_until_up("http://localhost/healthz")
             report = run_scanner(scanner_dir)
         finally:
-            server.terminate()
-            server.wait(timeout=20)
+            stop(server)
     print_report("HTTP Observatory, make run (plain HTTP)", report)
     passed, detail = judge_plain(report)
     print(f"Every test passes except the two that need HTTPS: {passed} ({detail})")
     return passed
-
-
-def _wait_for(url):
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=2).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{url} did not answer within 60 s")
 
 
 def main():

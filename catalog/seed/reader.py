@@ -338,22 +338,9 @@ class _Reader:
         swept_on = record.clean.get("swept_on")
         if swept_on and swept_on > _today():
             record.error("'swept_on' is in the future")
-        lists = []
-        for index, raw in enumerate(record.mapping_list("lists")):
-            item = _Record(
-                self.errors,
-                f"{record.location}, list #{index + 1}",
-                raw,
-                models.SweptList,
-            )
-            item.fields(models.SweptList, exclude={"read_on", "position"})
-            self.clean_read(item)
-            lists.append(item.finish())
+        lists = self.clean_pages_read(record, "lists", models.SweptList, "list")
         if not lists:
             record.error("'lists' needs at least one list the sweep went through")
-        urls = [item.get("url") for item in lists]
-        if len(set(urls)) != len(urls):
-            record.error("a list is given twice")
         record.clean["lists"] = lists
         return record.finish()
 
@@ -556,23 +543,28 @@ class _Reader:
         return named
 
     def clean_sources(self, child):
-        sources = []
-        for index, raw in enumerate(child.mapping_list("sources")):
-            source = _Record(
-                self.errors,
-                f"{child.location}, source #{index + 1}",
-                raw,
-                models.DecisionSource,
-            )
-            source.fields(models.DecisionSource, exclude={"read_on", "position"})
-            self.clean_read(source)
-            sources.append(source.finish())
+        sources = self.clean_pages_read(
+            child, "sources", models.DecisionSource, "source"
+        )
         if not sources:
             child.error("needs at least one source")
-        urls = [source.get("url") for source in sources]
-        if len(set(urls)) != len(urls):
-            child.error("a source is listed twice")
         return sources
+
+    def clean_pages_read(self, parent, name, model, label):
+        """A list of pages someone read (a decision's sources, a sweep's
+        lists): each with its read date, none listed twice."""
+        pages = []
+        for index, raw in enumerate(parent.mapping_list(name)):
+            page = _Record(
+                self.errors, f"{parent.location}, {label} #{index + 1}", raw, model
+            )
+            page.fields(model, exclude={"read_on", "position"})
+            self.clean_read(page)
+            pages.append(page.finish())
+        urls = [page.get("url") for page in pages]
+        if len(set(urls)) != len(urls):
+            parent.error(f"a {label} is listed twice")
+        return pages
 
     def clean_holder_changes(self, record):
         changes = []
