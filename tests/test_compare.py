@@ -80,5 +80,5 @@ def test_an_unknown_product_is_named_in_a_message(client, products):
 def test_its_query_count_is_fixed(
     client, django_assert_max_num_queries, products, count
 ):
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         assert client.get(f"/compare/?products={slugs(count)}").status_code == 200
