@@ -10,6 +10,7 @@ CSV export answer 400 with them.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 
@@ -114,6 +115,18 @@ class Facet:
     @property
     def selected(self):
         return [option for option in self.options if option.selected]
+
+
+class _CleanedForm:
+    """What FilterSet.qs reads of a bound, valid form: its cleaned values."""
+
+    errors = {}
+
+    def __init__(self, cleaned_data):
+        self.cleaned_data = cleaned_data
+
+    def is_valid(self):
+        return True
 
 
 class SlugFilter(django_filters.MultipleChoiceFilter):
@@ -440,11 +453,19 @@ class ProductFilter(RowFilters):
         return present
 
     def without(self, *names):
-        """Products matching every active filter except `names`."""
-        data = self.data.copy()
-        for name in (*names, "sort", "page"):
-            data.pop(name, None)
-        other = type(self)(data, queryset=Product.objects.all(), cache=self.cache)
+        """Products matching every active filter except `names`.
+
+        It reuses this FilterSet's cleaned values instead of building and
+        validating a second form for each facet: a form deep-copies every
+        field, and the facets need a dozen of them per page.
+        """
+        other = copy.copy(self)
+        skipped = {*names, "sort"}
+        other._form = _CleanedForm(
+            {k: v for k, v in self.form.cleaned_data.items() if k not in skipped}
+        )
+        other.__dict__.pop("_qs", None)
+        other.queryset = Product.objects.all()
         return other.qs.order_by()
 
     def selected(self, name):
