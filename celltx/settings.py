@@ -186,7 +186,11 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     # One name for the date-precision choices wherever a serializer uses them.
-    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "catalog.choices.DatePrecision"},
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "catalog.choices.DatePrecision",
+        "SourceKindEnum": "catalog.choices.SourceKind",
+        "AliasKindEnum": "catalog.choices.AliasKind",
+    },
 }
 
 FIXTURES_DIR = Path(os.environ.get("CELLTX_FIXTURES_DIR", BASE_DIR / "fixtures"))
