@@ -107,3 +107,26 @@ def test_deploy_checks_report_nothing():
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_the_access_log_keeps_no_query_string_or_referrer():
+    from celltx.access_log import FORMAT
+
+    # %(r)s is the request line with its query, %(q)s the query, %(f)s the
+    # referrer (which holds the previous page's query).
+    assert "%(U)s" in FORMAT
+    assert [code for code in ("%(r)s", "%(q)s", "%(f)s") if code in FORMAT] == []
+
+
+def test_the_suggestion_endpoint_is_never_logged(monkeypatch):
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    from celltx.access_log import PrivateAccessLogger
+
+    logged = []
+    monkeypatch.setattr(Logger, "access", lambda *args: logged.append(args[3]))
+    logger = PrivateAccessLogger(Config())
+    logger.access(None, None, {"PATH_INFO": "/search/suggest/"}, None)
+    logger.access(None, None, {"PATH_INFO": "/products/"}, None)
+    assert [environ["PATH_INFO"] for environ in logged] == ["/products/"]
