@@ -5,6 +5,7 @@ from django.db import connection
 
 from catalog import search as search_module
 from catalog.evaluation import evaluate, load_queries
+from catalog.search import engine
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,6 @@ def test_full_text_search_and_the_token_table_give_the_same_products(
     seeded, monkeypatch
 ):
     postgres = {entry["query"]: slugs(entry["query"]) for entry in QUERIES}
-    monkeypatch.setattr(search_module, "ENGINE", "portable")
+    monkeypatch.setattr(engine, "ENGINE", "portable")
     portable = {entry["query"]: slugs(entry["query"]) for entry in QUERIES}
     assert postgres == portable
