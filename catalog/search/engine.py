@@ -69,14 +69,6 @@ def cjk_terms():
     return list(_terms().filter(cjk=True))
 
 
-def known_tokens(tokens: list[str]) -> set[str]:
-    from catalog.models import SearchToken
-
-    return set(
-        SearchToken.objects.filter(token__in=tokens).values_list("token", flat=True)
-    )
-
-
 def typo_candidates(token: str) -> list[tuple[str, int]]:
     """(word, frequency) from the vocabulary that may be what `token` meant."""
     from catalog.models import SearchToken

@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from catalog.search.results import NARROWER, SYNONYM
 
+CANCER = "cancer"  # the therapeutic area whose unknown words name subtypes
 QUALIFIER_LABELS = {
     "population": "population",
     "line": "line of therapy",
@@ -27,10 +28,11 @@ def describe(result, understanding):
     """Fill in what was understood, corrected and ignored."""
     seen = set()
     for match in understanding.matches:
-        pair = _understood(match.term)
-        if pair not in seen:
-            seen.add(pair)
-            result.understood.append(pair)
+        term = match.term
+        key = (term.kind, term.value) if term.value else _understood(term)
+        if key not in seen:
+            seen.add(key)
+            result.understood.append(_understood(term))
     result.ignored = understanding.ignored
     result.corrections = understanding.corrections
 
@@ -72,11 +74,24 @@ def reach(result, understanding, exact_only):
         }
     result.matched_diseases = sorted(diseases, key=lambda d: d.name)
     subjects_only_diseases = all(m.term.disease_id for m in understanding.subjects)
-    broad = [d for d in diseases if len(below.get(d.pk, ())) > 1]
+    roots = set(
+        Disease.objects.filter(
+            pk__in=[d.pk for d in diseases], parents__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    broad = [
+        d
+        for d in diseases
+        if d.pk in roots
+        or (d.therapeutic_area == CANCER and len(below.get(d.pk, ())) > 1)
+    ]
     if understanding.ignored and broad and subjects_only_diseases:
         # Part of the query names nothing we know ("pancreatic" in
-        # "pancreatic cancer"): offering every cancer product would mislead,
-        # so the diseases found become broader suggestions instead.
+        # "pancreatic cancer"), next to a whole area or a cancer with kinds
+        # below it: the unknown word most likely names a kind we do not
+        # hold, so the disease found becomes a broader suggestion instead.
+        # Elsewhere an unknown word ("skin" in "skin burns") is ignored and
+        # said so.
         result.partly_understood = True
         result.broader = sorted(broad, key=lambda d: d.name)
         return {}, []

@@ -21,7 +21,8 @@ from catalog.search.normalise import (
     tokenize,
 )
 
-MAX_CORRECTIONS = 27  # spellings tried together for one query
+MAX_CORRECTIONS = 27
+MIN_CJK_PART = 2  # characters of a CJK name matched inside longer names  # spellings tried together for one query
 # Common words never "corrected" into names, and ignored without comment.
 COMMON_WORDS = set(
     """a about after all an and any are as at be before best by can car
@@ -156,7 +157,8 @@ def partial_matches(tokens, candidates):
 
 
 def ignorable(token: str) -> bool:
-    return len(token) <= 1 or token in COMMON_WORDS
+    """Words that carry nothing alone; a digit does ("type 2 diabetes")."""
+    return (len(token) <= 1 and not token.isdigit()) or token in COMMON_WORDS
 
 
 def _read(tokens, shouted, candidates):
@@ -168,8 +170,18 @@ def _read(tokens, shouted, candidates):
         for index, token in enumerate(tokens)
         if index not in covered and not ignorable(token)
     ]
-    if left and len(left) <= 3 and not _subjects(matches):
+    words = [token for token in left if token.isalpha()]
+    subjects = _subjects(matches)
+    if (
+        words == left
+        and len(left) <= 3
+        and not any(m.term.disease_id for m in subjects)
+    ):
         partial = partial_matches(left, candidates)
+        if subjects:
+            # Beside a kind of therapy or a sponsor, only diseases narrow it
+            # ("stem cells for knees"): the knee diseases, not knee products.
+            partial = [m for m in partial if m.term.disease_id]
         if partial:
             matches, left = matches + partial, []
     return matches, left
@@ -233,10 +245,11 @@ def _corrected(tokens, shouted, matches, left, memo):
     """Try the likeliest spellings of the unexplained words together
     ("mantel cell" → "mantle cell", not "mactel cell"): fewest edits first;
     keep the spelling that explains the most words."""
-    known = engine.known_tokens(tokens)
+    # A word left unexplained is worth correcting even when the vocabulary
+    # knows it: "folicular" is Portuguese, and an English typo.
     options = [
         [(0, token)]
-        if token in known or ignorable(token) or token not in left
+        if ignorable(token) or token not in left
         else (corrections(token, memo=memo) or [(0, token)])
         for token in tokens
     ]
@@ -266,10 +279,15 @@ def _cjk_matches(query: str):
     if not text:
         return [], query
     found, taken = [], text
-    for term in sorted(engine.cjk_terms(), key=lambda t: (-len(t.term), t.pk)):
+    terms = sorted(engine.cjk_terms(), key=lambda t: (-len(t.term), t.pk))
+    for term in terms:
         if term.term and term.term in taken:
             taken = taken.replace(term.term, " ")
             found.append(Match(term, frozenset(), exact=term.term == text))
+    if not found and len(text) >= MIN_CJK_PART:
+        # A shorter name typed than the vocabulary holds ("骨髄腫" for
+        # "多発性骨髄腫"): the diseases whose names contain it.
+        found = [Match(t, frozenset(), False) for t in terms if text in t.term]
     rest = "".join(ch for ch in query if not cjk_text(ch))
     return found, rest
 

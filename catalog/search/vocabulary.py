@@ -175,7 +175,7 @@ def catalog_entries():
 COMPANY_SUFFIXES = re.compile(
     r"(\s+(therapeutics|pharmaceuticals?|pharma|biotech|biotherapeutics|"
     r"corporation|company|inc\.?|gmbh|labs|biologics|research|life science|"
-    r"laboratories|cell therapy))+$",
+    r"laboratories|cell therapy|sciences|biosciences|bio|cell|ltd|plc|ag))+$",
     re.IGNORECASE,
 )
 
