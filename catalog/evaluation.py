@@ -63,7 +63,8 @@ class Expectations:
     """The products each meaning should give, from the catalog itself, not
     from the search code: the products with an indication covering the
     disease or a narrower one (as the disease page lists them), or with the
-    sponsor, kind of therapy or target named, or authorised in the country."""
+    sponsor (or its parent), kind of therapy or target named, or authorised
+    in the country at some time."""
 
     def __init__(self):
         self.products_below = defaultdict(set)
@@ -73,22 +74,32 @@ class Expectations:
         for disease, product in rows:
             self.products_below[disease].add(product)
         self.products = {
-            slug: {"target": target, "sponsor": sponsor, "modality": modality}
-            for slug, target, sponsor, modality in Product.objects.values_list(
-                "slug", "target__slug", "sponsor__slug", "modality"
+            slug: {"target": target, "sponsor": {sponsor, parent}, "modality": modality}
+            for slug, target, sponsor, parent, modality in Product.objects.values_list(
+                "slug",
+                "target__slug",
+                "sponsor__slug",
+                "sponsor__parent__slug",
+                "modality",
             )
         }
+        # Authorised there at some time, as "approved in Japan" reads.
         self.in_country = defaultdict(set)
-        for country, product in IndicationStatus.objects.values_list(
-            "agency__country", "product__slug"
-        ):
+        for country, product in IndicationStatus.objects.filter(
+            first_authorised_on__isnull=False
+        ).values_list("agency__country", "product__slug"):
             self.in_country[country].add(product)
 
     def for_disease(self, slug):
         return set(self.products_below.get(slug, ()))
 
     def having(self, field, value):
-        return {slug for slug, facts in self.products.items() if facts[field] == value}
+        """Products with the value; a sponsor also stands for its parent's."""
+        return {
+            slug
+            for slug, facts in self.products.items()
+            if value == facts[field] or (field == "sponsor" and value in facts[field])
+        }
 
     def expected(self, means: dict) -> set:
         """Every key given narrows the answer (a disease in a country...)."""
