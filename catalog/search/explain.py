@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from catalog.search.normalise import has_cjk
 from catalog.search.results import NARROWER, SYNONYM
 
 CANCER = "cancer"  # the therapeutic area whose unknown words name subtypes
@@ -85,7 +86,10 @@ def reach(result, understanding, exact_only):
         if d.pk in roots
         or (d.therapeutic_area == CANCER and len(below.get(d.pk, ())) > 1)
     ]
-    if understanding.ignored and broad and subjects_only_diseases:
+    # Text left over around a CJK name is mostly grammar ("の治療"): only
+    # unknown words in other scripts make the query a narrower one.
+    unknown = [word for word in understanding.ignored if not has_cjk(word)]
+    if unknown and broad and subjects_only_diseases:
         # Part of the query names nothing we know ("pancreatic" in
         # "pancreatic cancer"), next to a whole area or a cancer with kinds
         # below it: the unknown word most likely names a kind we do not

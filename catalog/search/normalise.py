@@ -41,6 +41,12 @@ COUNTING_WORDS = {"type", "grade", "stage", "class", "phase", "factor"}
 NOT_PLURAL = {"always", "various", "previous", "diabetes", "herpes", "rabies"}
 # Scripts written without spaces: matched inside the query, not word by word.
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+# A run of CJK text, with spaces inside it and letters or digits glued on.
+CJK_RUN = re.compile(
+    f"[0-9a-z]*[{_CJK_CHARS}](?:[0-9a-z\\s・·]*[{_CJK_CHARS}])*[0-9a-z]*",
+    re.IGNORECASE,
+)
 
 
 def normalise(text: str | None) -> str:
@@ -121,11 +127,18 @@ def has_cjk(text: str) -> bool:
 
 
 def cjk_text(text: str) -> str:
-    """The CJK characters of `text` with the spaces between them removed:
-    Korean is written with or without spaces ("다발 골수종", "다발골수종")."""
-    return "".join(ch for ch in fold(text) if has_cjk(ch) or ch.isspace()).replace(
-        " ", ""
-    )
+    """The CJK characters of `text`, with the letters and digits written
+    against them ("1型糖尿病", "大B细胞"), and without spaces: Korean is
+    written with or without them ("다발 골수종", "다발골수종")."""
+    folded = unicodedata.normalize("NFKC", fold(text))
+    runs = (re.sub(r"\s+", "", m.group()) for m in CJK_RUN.finditer(folded))
+    return " ".join(runs)
+
+
+def without_cjk(text: str) -> str:
+    """`text` without its CJK runs (and what is glued to them), its case
+    kept for the abbreviations typed in capitals."""
+    return CJK_RUN.sub(" ", unicodedata.normalize("NFKC", text))
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:

@@ -16,9 +16,11 @@ from catalog.search.normalise import (
     allowed_typos,
     cjk_text,
     edit_distance,
+    has_cjk,
     join_hyphens,
     shouted_tokens,
     tokenize,
+    without_cjk,
 )
 
 MAX_CORRECTIONS = 27
@@ -288,12 +290,11 @@ def _cjk_matches(query: str):
         # A shorter name typed than the vocabulary holds ("骨髄腫" for
         # "多発性骨髄腫"): the diseases whose names contain it.
         found = [Match(t, frozenset(), False) for t in terms if text in t.term]
-    rest = "".join(ch for ch in query if not cjk_text(ch))
-    return found, rest
+    return found, without_cjk(query)
 
 
 def _cjk_leftover(query, matches):
     text = cjk_text(query)
     for match in sorted(matches, key=lambda m: -len(m.term.term)):
         text = text.replace(match.term.term, " ")
-    return [part for part in text.split() if len(part) > 1]
+    return [part for part in text.split() if len(part) > 1 and has_cjk(part)]
