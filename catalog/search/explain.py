@@ -3,7 +3,7 @@ diseases reach, and why each product was found."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 
 from catalog.search.normalise import has_cjk
 from catalog.search.results import NARROWER, SYNONYM
@@ -58,7 +58,7 @@ def _understood(term):
 def reach(result, understanding, exact_only):
     """The diseases found and everything below them (disease id → (disease
     named, match)), and the diseases to look for in label wording."""
-    from catalog.models import Disease, IndicationDisease
+    from catalog.models import Disease
 
     diseases = understanding.diseases
     below = Disease.objects.descendants_map(ancestors=[d.pk for d in diseases])
@@ -75,11 +75,10 @@ def reach(result, understanding, exact_only):
         }
     result.matched_diseases = sorted(diseases, key=lambda d: d.name)
     subjects_only_diseases = all(m.term.disease_id for m in understanding.subjects)
-    roots = set(
-        Disease.objects.filter(
-            pk__in=[d.pk for d in diseases], parents__isnull=True
-        ).values_list("pk", flat=True)
-    )
+    # One query each for what the page needs of the diseases found: their
+    # parents (areas, broader searches) and synonyms (label wording).
+    prefetch_related_objects(list(diseases), "parents", "synonyms")
+    roots = {d.pk for d in diseases if not d.parents.all()}
     broad = [
         d
         for d in diseases
@@ -105,25 +104,14 @@ def reach(result, understanding, exact_only):
         for disease_id in reach:
             expanded.setdefault(disease_id, (disease, match))
     result.narrower_count = len(set(expanded) - {d.pk for d in diseases})
-    covered = set(
-        IndicationDisease.objects.filter(disease_id__in=list(expanded)).values_list(
-            "disease_id", flat=True
-        )
-    )
-    label_diseases = [d for d in diseases if not covered & set(below.get(d.pk, {d.pk}))]
-    if label_diseases:
-        label_diseases = list(
-            Disease.objects.filter(
-                pk__in=[d.pk for d in label_diseases]
-            ).prefetch_related("synonyms")
-        )
-    parents = Disease.parents.through.objects.filter(
-        from_disease__in=list(diseases)
-    ).select_related("to_disease")
     result.broader = sorted(
-        {link.to_disease for link in parents if link.to_disease not in diseases},
+        {p for d in diseases for p in d.parents.all() if p not in diseases},
         key=lambda d: d.name,
     )
+    # Labels whose own wording names a disease found also count: a large
+    # B-cell lymphoma label that covers DLBCL in its text, a leukoderma label
+    # naming vitiligo (see results._by_label_text).
+    label_diseases = list(diseases)
     return expanded, label_diseases
 
 

@@ -10,6 +10,7 @@ other ("CAR-T for myeloma in Japan").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Case, IntegerField, Min, Q, Value, When
@@ -175,8 +176,9 @@ def _by_label_text(diseases, rows):
     for a broader disease that covers the narrower one in its text."""
     from catalog.models import Indication
 
+    names = {n.casefold() for disease in diseases for n in _names(disease)}
     query = Q()
-    for name in {n for disease in diseases for n in _names(disease)}:
+    for name in names:
         query |= (
             Q(population__icontains=name)
             | Q(line_of_therapy__icontains=name)
@@ -188,7 +190,36 @@ def _by_label_text(diseases, rows):
     indications = Indication.objects.filter(query).filter(
         pk__in=rows.values("indication_id")
     )
-    return list(indications.values_list("product_id", "pk").distinct())
+    texts = indications.values_list(
+        "product_id",
+        "pk",
+        "population",
+        "line_of_therapy",
+        "restrictions",
+        "statuses__wording",
+    )
+    return sorted(
+        {
+            (pid, pk)
+            for pid, pk, *parts in texts
+            if any(_names_it(" ".join(filter(None, parts)), name) for name in names)
+        }
+    )
+
+
+# Words that turn a disease named in a label into one it leaves out.
+NEGATIONS = re.compile(r"\b(not|no|exclud\w*|except\w*|other than|without)\b")
+
+
+def _names_it(text: str, name: str) -> bool:
+    """Whether `text` names `name` other than to leave it out: a negation
+    earlier in the same clause ("Excludes …, graft-versus-host disease")."""
+    text = text.casefold()
+    for match in re.finditer(re.escape(name), text):
+        clause = re.split(r"[.;]", text[: match.start()])[-1]
+        if not NEGATIONS.search(clause):
+            return True
+    return False
 
 
 def _names(disease):
