@@ -24,7 +24,8 @@ from catalog.search.normalise import (
 )
 
 MAX_CORRECTIONS = 27
-MIN_CJK_PART = 2  # characters of a CJK name matched inside longer names  # spellings tried together for one query
+MIN_CJK_PART = 2
+MAX_INSIDE_WORDS = 3  # words looked for inside longer names  # characters of a CJK name matched inside longer names  # spellings tried together for one query
 # Common words never "corrected" into names, and ignored without comment.
 COMMON_WORDS = set(
     """a about after all an and any are as at be before best by can car
@@ -39,7 +40,8 @@ COMMON_WORDS = set(
     show find help want need any t s x by been has had was were will would
     should could against via per than then so if yet also only just more most
     other others some such own same very much many ever versus cellular
-    therapeutic medicines drugs treatment approach approaches""".split()
+    therapeutic medicines drugs treatment approach approaches transplant
+    transplantation out up down off over""".split()
 )
 
 
@@ -163,8 +165,9 @@ def ignorable(token: str) -> bool:
     return (len(token) <= 1 and not token.isdigit()) or token in COMMON_WORDS
 
 
-def _read(tokens, shouted, candidates):
-    """Matches and unexplained words for one spelling of the query."""
+def _read(tokens, shouted, candidates, corrected=False):
+    """Matches and unexplained words for one spelling of the query, also
+    looking for the words inside longer names."""
     matches = find_matches(tokens, shouted, " ".join(tokens), candidates)
     covered = set().union(*(m.positions for m in matches)) if matches else set()
     left = [
@@ -172,21 +175,64 @@ def _read(tokens, shouted, candidates):
         for index, token in enumerate(tokens)
         if index not in covered and not ignorable(token)
     ]
-    words = [token for token in left if token.isalpha()]
-    subjects = _subjects(matches)
-    if (
-        words == left
-        and len(left) <= 3
-        and not any(m.term.disease_id for m in subjects)
-    ):
-        partial = partial_matches(left, candidates)
-        if subjects:
-            # Beside a kind of therapy or a sponsor, only diseases narrow it
-            # ("stem cells for knees"): the knee diseases, not knee products.
-            partial = [m for m in partial if m.term.disease_id]
-        if partial:
-            matches, left = matches + partial, []
+    if left:
+        return _read_inside(tokens, matches, left, candidates, corrected)
     return matches, left
+
+
+def _read_inside(tokens, matches, left, candidates, corrected):
+    """Words found only inside longer names: first a disease name holding
+    every meaningful word ("brain injury" in "traumatic brain injury"), then
+    the leftover words beside a kind of therapy ("stem cells for knees")."""
+    # The words the vocabulary knows ("worn" in "worn out knee cartilage"
+    # is left out, and said so), when one of them is not yet explained.
+    known = {word for term in candidates for word in term.term.split()}
+    meaningful = [t for t in tokens if not ignorable(t) and t in known]
+    words = [t for t in meaningful if t.isalpha()]
+    # Two known words, or every word known: one known word beside an
+    # unknown one ("rheumatoid arthritis") is not a name held here.
+    enough = len(words) >= 2 or (
+        words and len(meaningful) == len(left) + _covered(matches, tokens)
+    )
+    if enough and set(meaningful) & set(left) and len(meaningful) <= MAX_INSIDE_WORDS:
+        whole = [
+            m
+            for m in partial_matches(meaningful, candidates)
+            if m.term.disease_id and not _adds_negation(m.term.term, meaningful)
+        ]
+        if whole:
+            kept = [m for m in matches if not m.term.disease_id]
+            return kept + whole, [t for t in left if t not in meaningful]
+    subjects = _subjects(matches)
+    if corrected:
+        # A corrected word must name something itself, not sit inside some
+        # longer name ("torn" is not "born" of "born without a thymus").
+        return matches, left
+    if any(m.term.disease_id for m in subjects) or len(left) > MAX_INSIDE_WORDS:
+        return matches, left
+    if not all(token.isalpha() for token in left):
+        return matches, left
+    inside = partial_matches(left, candidates)
+    if subjects:
+        # Beside a kind of therapy or a sponsor, only diseases narrow it:
+        # the knee diseases, not every knee product.
+        inside = [m for m in inside if m.term.disease_id]
+    return (matches + inside, []) if inside else (matches, left)
+
+
+def _covered(matches, tokens) -> int:
+    """How many meaningful words of `tokens` the matches explain."""
+    positions = set().union(*(m.positions for m in matches)) if matches else set()
+    return sum(1 for i in positions if not ignorable(tokens[i]))
+
+
+NEGATING = {"non", "not", "no", "without"}
+
+
+def _adds_negation(term: str, words) -> bool:
+    """A longer name that negates what was typed ("non hodgkin lymphoma"
+    for "hodgkin lymphoma") is not what was meant."""
+    return bool(NEGATING & (set(term.split()) - set(words)))
 
 
 def _subjects(matches):
@@ -257,6 +303,7 @@ def _corrected(tokens, shouted, matches, left, memo):
     ]
     words = sorted({word for option in options for _, word in option})
     candidates = _candidates(words)
+    known = {word for term in candidates for word in term.term.split()}
     best = (matches, left, [])
     for combination in sorted(
         itertools.islice(itertools.product(*options), MAX_CORRECTIONS),
@@ -265,10 +312,16 @@ def _corrected(tokens, shouted, matches, left, memo):
         spelled = [word for _, word in combination]
         if spelled == tokens:
             continue
-        found, still = _read(spelled, shouted, candidates)
+        found, still = _read(spelled, shouted, candidates, corrected=True)
+        changed = [(a, b) for a, b in zip(tokens, spelled, strict=True) if a != b]
+        # A real word ("cartilage") is changed only when that explains the
+        # whole query, never into a brand name beside words still unknown.
+        if still and any(a in known for a, _ in changed):
+            continue
         if found and len(still) < len(best[1]):
-            changes = [(a, b) for a, b in zip(tokens, spelled, strict=True) if a != b]
-            best = (found, still, changes)
+            back = {b: a for a, b in changed}
+            changes = [(a, b) for a, b in changed if b not in still]
+            best = (found, [back.get(word, word) for word in still], changes)
             if not still:
                 break
     return best
