@@ -37,7 +37,7 @@ from catalog.models import (
     Product,
     Target,
 )
-from catalog.search import matched_ids, relevance, search_products
+from catalog.search import relevance, search, search_products
 
 STATUS_CHOICES = [(AUTHORISED, "Authorised now (any pathway)"), *Status.choices]
 EXACT_CHOICES = [("0", "Also narrower diseases"), ("1", "This disease only")]
@@ -312,7 +312,13 @@ class ProductFilter(RowFilters):
     def search_ids(self, value):
         """The products `q` finds, best first: one search per request, shared
         with the FilterSets that count the facets."""
-        return self.cached(("search", value), lambda: matched_ids(value))
+        return self.search_result(value).ids
+
+    def search_result(self, value):
+        """What `q` was understood to name, for the page to say so."""
+        return self.cached(
+            ("search", value), lambda: search(value, with_products=False)
+        )
 
     def filter_cell_type(self, queryset, name, values):
         names = [label for slug, label in self.cell_type_choices() if slug in values]

@@ -129,8 +129,13 @@ class ProductListView(FilterView):
             query=self.filterset.query,
             sorts=[(key, label) for key, (label, _) in SORTS.items()],
             current_sort=self.filterset.current_sort,
+            search=self._search(),
         )
         return context
+
+    def _search(self):
+        query = self.filterset.form.cleaned_data.get("q")
+        return self.filterset.search_result(query) if query else None
 
 
 class ProductDetailView(DetailView):

@@ -340,18 +340,18 @@ def test_its_query_count_is_fixed(client, django_assert_max_num_queries, count):
 def test_a_search_runs_once_per_request_whatever_the_facets(
     client, monkeypatch, lymphoma_tree
 ):
-    from catalog import search as search_package
+    from catalog import filters
 
     make_many_products(lymphoma_tree[2], 3)
     rebuild_index()
     calls = []
-    real = search_package.search
+    real = filters.search
 
     def counting(*args, **kwargs):
         calls.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(search_package, "search", counting)
+    monkeypatch.setattr(filters, "search", counting)
     query = "folicular lymphomma for my dad in the uk with relapsed disease pls"
     assert client.get("/products/", {"q": query}).status_code == 200
     assert len(calls) == 1
@@ -367,3 +367,11 @@ def test_with_a_search_the_list_is_ordered_by_relevance(client, lymphoma_tree):
     assert names == ["Zzz", "Aaa"]
     api = client.get("/api/v1/products/", {"q": "non-hodgkin lymphoma"}).json()
     assert [row["slug"] for row in api["results"]] == ["zzz-exact", "aaa-narrower"]
+
+
+def test_the_list_says_what_the_search_understood_and_ignored(client, lymphoma_tree):
+    make_approved_product(lymphoma_tree[2], slug="fl-cel", brand_name="Flcel")
+    rebuild_index()
+    response = client.get("/products/", {"q": "follicular lymphoma wombats"})
+    assertContains(response, "Ignored: ‘wombat’")
+    assertContains(response, "Flcel")
