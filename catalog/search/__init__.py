@@ -16,7 +16,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.db.models.functions import Lower
 
 from catalog.search import engine
-from catalog.search.normalise import MAX_QUERY_LENGTH, normalise, tokenize
+from catalog.search.normalise import MAX_QUERY_LENGTH, normalise
 from catalog.search.results import find
 from catalog.search.suggest import Suggestion, suggestions
 from catalog.search.understand import understand
@@ -161,7 +161,3 @@ def search_products(queryset, query: str, ids=None):
     request already ran."""
     ids = matched_ids(query) if ids is None else ids
     return queryset.filter(pk__in=ids)
-
-
-def tokens(text: str) -> list[str]:
-    return tokenize(normalise(text))

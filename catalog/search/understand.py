@@ -69,13 +69,6 @@ class Understanding:
     ignored: list = field(default_factory=list)
 
     @property
-    def corrected(self) -> str:
-        return ", ".join(f"{typed} → {used}" for typed, used in self.corrections)
-
-    def of_kind(self, *prefixes):
-        return [m for m in self.matches if m.term.kind.startswith(prefixes)]
-
-    @property
     def diseases(self):
         found = {}
         for match in self.matches:
