@@ -38,10 +38,14 @@ from catalog.models import (
     Product,
     Target,
 )
+from catalog.search import relevance, search, search_products
 
 STATUS_CHOICES = [(AUTHORISED, "Authorised now (any pathway)"), *Status.choices]
 EXACT_CHOICES = [("0", "Also narrower diseases"), ("1", "This disease only")]
 SORTS = {
+    # With a search, the best matches first (the default then); the order
+    # comes from the search itself, see ProductFilter.sort_by.
+    "relevance": ("Best match", ("brand_name", "slug")),
     "name": ("Name", ("brand_name", "slug")),
     "first-approval": (
         "First approval, oldest first",
@@ -316,7 +320,18 @@ class ProductFilter(RowFilters):
     # --- filters ---------------------------------------------------------------
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        return search_products(queryset, value, ids=self.search_ids(value))
+
+    def search_ids(self, value):
+        """The products `q` finds, best first: one search per request, shared
+        with the FilterSets that count the facets."""
+        return self.search_result(value).ids
+
+    def search_result(self, value):
+        """What `q` was understood to name, for the page to say so."""
+        return self.cached(
+            ("search", value), lambda: search(value, with_products=False)
+        )
 
     def filter_cell_type(self, queryset, name, values):
         names = [label for slug, label in self.cell_type_choices() if slug in values]
@@ -353,14 +368,24 @@ class ProductFilter(RowFilters):
         return queryset
 
     def sort_by(self, queryset, name, value):
+        query = self.form.cleaned_data.get("q")
+        if value == "relevance" and query:
+            return queryset.order_by(*relevance(self.search_ids(query)))
         return queryset.order_by(*SORTS[value][1])
 
     @property
     def qs(self):
         queryset = super().qs
         if not self.form.cleaned_data.get("sort"):
-            queryset = queryset.order_by(*SORTS[DEFAULT_SORT][1])
+            query = self.form.cleaned_data.get("q")
+            default = "relevance" if query else DEFAULT_SORT
+            queryset = self.sort_by(queryset, "sort", default)
         return queryset
+
+    @property
+    def current_sort(self):
+        default = "relevance" if self.form.cleaned_data.get("q") else DEFAULT_SORT
+        return self.form.cleaned_data.get("sort") or default
 
     # --- state for templates -------------------------------------------------------
 

@@ -1,5 +1,6 @@
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -15,7 +16,7 @@ from catalog.charts import (
 )
 from catalog.choices import Modality
 from catalog.compare import CompareSelection
-from catalog.filters import DEFAULT_SORT, SORTS, ProductFilter
+from catalog.filters import SORTS, ProductFilter
 from catalog.models import (
     Agency,
     CellSource,
@@ -35,7 +36,7 @@ from catalog.search import search as search_catalog, suggestions
 from catalog.stats import DatasetStats
 
 PRODUCTS_PER_PAGE = 20
-# The search page shows the best matches; the product list pages through all.
+# Search results per page, best first.
 SEARCH_RESULTS_SHOWN = 24
 RECENT_DECISIONS = 6
 
@@ -70,11 +71,28 @@ def home(request):
 
 
 def search(request):
+    """Every match, best first, a page at a time, with what was understood."""
     exact_only = request.GET.get("exact") == "1"
+    number = _page_number(request.GET.get("page"))
+    offset = (number - 1) * SEARCH_RESULTS_SHOWN
     result = search_catalog(
-        request.GET.get("q"), exact_only=exact_only, limit=SEARCH_RESULTS_SHOWN
+        request.GET.get("q"),
+        exact_only=exact_only,
+        limit=SEARCH_RESULTS_SHOWN,
+        offset=offset,
     )
-    return render(request, "catalog/search.html", {"result": result})
+    pages = Paginator(result.ids, SEARCH_RESULTS_SHOWN)
+    if result.ids and number > pages.num_pages:
+        raise Http404("No such page of results")
+    context = {"result": result, "page_obj": pages.get_page(number)}
+    return render(request, "catalog/search.html", context)
+
+
+def _page_number(value) -> int:
+    """A page number from the query string; anything else is page 1."""
+    if value and value.isdigit() and len(value) < 6:
+        return max(int(value), 1)
+    return 1
 
 
 def search_suggestions(request):
@@ -112,9 +130,14 @@ class ProductListView(FilterView):
             chips=self.filterset.chips(facets),
             query=self.filterset.query,
             sorts=[(key, label) for key, (label, _) in SORTS.items()],
-            current_sort=self.filterset.query.get("sort", DEFAULT_SORT),
+            current_sort=self.filterset.current_sort,
+            search=self._search(),
         )
         return context
+
+    def _search(self):
+        query = self.filterset.form.cleaned_data.get("q")
+        return self.filterset.search_result(query) if query else None
 
 
 class ProductDetailView(DetailView):

@@ -7,6 +7,7 @@ from catalog.models import Target
 from catalog.search import rebuild_index
 from tests.conftest import (
     make_agency,
+    make_approved_product,
     make_cell_source,
     make_company,
     make_disease,
@@ -334,3 +335,43 @@ def test_its_query_count_is_fixed(client, django_assert_max_num_queries, count):
     assert len(names(response)) == min(count, 20)
     with django_assert_max_num_queries(35):
         assert client.get("/products/").status_code == 200
+
+
+def test_a_search_runs_once_per_request_whatever_the_facets(
+    client, monkeypatch, lymphoma_tree
+):
+    from catalog import filters
+
+    make_many_products(lymphoma_tree[2], 3)
+    rebuild_index()
+    calls = []
+    real = filters.search
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(filters, "search", counting)
+    query = "folicular lymphomma for my dad in the uk with relapsed disease pls"
+    assert client.get("/products/", {"q": query}).status_code == 200
+    assert len(calls) == 1
+
+
+def test_with_a_search_the_list_is_ordered_by_relevance(client, lymphoma_tree):
+    lymphoma, nhl, follicular = lymphoma_tree
+    make_approved_product(follicular, slug="aaa-narrower", brand_name="Aaa")
+    make_approved_product(nhl, slug="zzz-exact", brand_name="Zzz")
+    rebuild_index()
+    response = client.get("/products/", {"q": "non-hodgkin lymphoma"})
+    names = [p.brand_name for p in response.context["page_obj"]]
+    assert names == ["Zzz", "Aaa"]
+    api = client.get("/api/v1/products/", {"q": "non-hodgkin lymphoma"}).json()
+    assert [row["slug"] for row in api["results"]] == ["zzz-exact", "aaa-narrower"]
+
+
+def test_the_list_says_what_the_search_understood_and_ignored(client, lymphoma_tree):
+    make_approved_product(lymphoma_tree[2], slug="fl-cel", brand_name="Flcel")
+    rebuild_index()
+    response = client.get("/products/", {"q": "follicular lymphoma wombats"})
+    assertContains(response, "Ignored: ‘wombat’")
+    assertContains(response, "Flcel")

@@ -2,7 +2,8 @@ import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
 from catalog.models import DiseaseSynonym, ProductAlias, Target
-from catalog.search import edit_distance, rebuild_index, search, tokenize
+from catalog.search import rebuild_index, search
+from catalog.search.normalise import edit_distance, tokenize
 from tests.conftest import make_approved_product, make_disease, make_many_products
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +105,7 @@ def test_each_result_says_why_it_matched(catalog):
 
 def test_a_typo_is_corrected_and_said(catalog):
     result = search("lymphona")
-    assert result.corrected == "lymphoma"
+    assert result.corrections == [("lymphona", "lymphoma")]
     assert result.products
 
 
@@ -212,13 +213,109 @@ def test_its_query_count_is_fixed(
         assert client.get("/search/", {"q": "lymphonna"}).status_code == 200
 
 
-def test_the_page_shows_the_best_matches_and_links_to_all(client, lymphoma_tree):
+def test_the_page_shows_every_match_a_page_at_a_time(client, lymphoma_tree):
     make_many_products(lymphoma_tree[2], 55)
     rebuild_index()
     response = client.get("/search/", {"q": "follicular lymphoma"})
     assert len(response.context["result"].hits) == 24
     assertContains(response, "(55 products)")
-    assertContains(
-        response,
-        'href="/products/?q=follicular%20lymphoma">See all 55 in the product list</a>',
+    assertContains(response, "Page 1 of 3")
+    last = client.get("/search/", {"q": "follicular lymphoma", "page": "3"})
+    assert len(last.context["result"].hits) == 7
+    assert client.get("/search/?q=follicular+lymphoma&page=9").status_code == 404
+
+
+# --- query understanding ----------------------------------------------------------
+
+
+@pytest.fixture
+def understood(catalog):
+    """The small catalog, with a sponsor, a second regulator and labels whose
+    population and line of therapy differ."""
+    from catalog.models import Company, Indication, Product
+
+    parent = Company.objects.create(slug="bigpharma", name="BigPharma Inc")
+    Company.objects.filter(slug="acme-cells").update(parent=parent)
+    Product.objects.filter(slug="widecel").update(modality="msc")
+    Indication.objects.filter(product__slug="leukocel").update(
+        population="Children and young adults up to 25 years of age",
+        line_of_therapy="Relapsed or refractory after two or more lines",
     )
+    rebuild_index()
+
+
+def test_an_unknown_word_is_ignored_and_said_not_a_reason_for_no_result(understood):
+    result = search("follicular lymphoma wounds")
+    assert [p.brand_name for p in result.products] == ["Product 000"]
+    assert result.ignored == ["wound"]
+
+
+def test_a_word_beside_a_whole_area_asks_instead_of_answering(understood):
+    make_disease(slug="cancer", name="Cancer", therapeutic_area="cancer")
+    rebuild_index()
+    result = search("pancreatic cancer")
+    assert result.products == [] and result.partly_understood
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("CAR-T", ["Leukocel", "Product 000"]),
+        ("MSC", ["Widecel"]),
+        ("BigPharma", ["Leukocel", "Product 000", "Widecel"]),
+        ("Acme Cells lymphoma", ["Product 000", "Widecel"]),
+        ("approved in the United States", ["Leukocel", "Product 000", "Widecel"]),
+        ("lymphoma in Japan", []),
+        ("leukemia in children", ["Leukocel"]),
+        ("third line leukemia", ["Leukocel"]),
+    ],
+)
+def test_sponsors_kinds_places_and_qualifiers_narrow(understood, query, expected):
+    assert sorted(found(query)) == expected
+
+
+def test_a_qualifier_no_label_fits_sets_the_products_aside_and_says_so(
+    client, understood
+):
+    result = search("newly diagnosed leukemia")
+    assert result.products == []
+    assert [hit.product.brand_name for hit in result.set_aside] == ["Leukocel"]
+    response = client.get("/search/", {"q": "newly diagnosed leukemia"})
+    assertContains(response, "Not matching the qualifiers")
+
+
+def test_roman_numerals_and_number_words_read_as_digits():
+    assert tokenize("type II") == tokenize("type two") == ["type", "2"]
+    assert tokenize("third-line") == ["3rd", "line"]
+
+
+def test_names_in_other_scripts_match_inside_the_query(understood, settings, tmp_path):
+    folder = tmp_path / "search"
+    folder.mkdir()
+    (folder / "names-ja.yaml").write_text(
+        "language: ja\nterms:\n"
+        "  - {disease: leukemia, term: 白血病, source: {url: 'https://x.jp/'}}\n"
+        "  - {disease: multiple-myeloma, term: 多発性骨髄腫, source: {url: 'https://x.jp/'}}\n",
+        encoding="utf-8",
+    )
+    settings.FIXTURES_DIR = tmp_path
+    rebuild_index()
+    assert found("白血病の治療") == ["Leukocel"]
+    assert search("白血病の治療").ignored == ["の治療"]
+    assert search("骨髄腫").understood == [("disease", "Multiple myeloma")]
+
+
+def test_an_unknown_name_is_not_silently_rewritten(understood):
+    result = search("Widecell")
+    assert result.corrections == [("widecell", "widecel")]
+    assert result.corrected  # the page says what it read
+
+
+def test_a_page_that_understood_nothing_does_not_claim_none_exists(client, catalog):
+    response = client.get("/search/", {"q": "qwertyuiop"})
+    assertContains(response, "the words were not understood")
+    assertNotContains(response, "No authorised cell therapy exists")
+
+
+def test_did_you_mean_offers_at_most_three(catalog):
+    assert len(search("lymphomx zzzz").did_you_mean) <= 3

@@ -7,7 +7,7 @@ from catalog.models.base import (
     SlugManager,
 )
 from catalog.models.products import Product
-from catalog.models.vocabulary import Disease, Reference, Target
+from catalog.models.vocabulary import Company, Disease, Reference, Target
 from catalog.text import LAST_REVIEWED_HELP, render_markdown
 
 
@@ -117,8 +117,8 @@ class SearchToken(models.Model):
 class SearchTerm(models.Model):
     """A name something can be found by, normalised for matching.
 
-    Rebuilt by `seed` from diseases, synonyms, product names and aliases and
-    target names (see catalog.search.rebuild_index); never edited by hand.
+    Rebuilt by `seed` from the catalog's names and the curated vocabulary
+    (see catalog.search.vocabulary); never edited by hand.
     """
 
     term = models.CharField(max_length=300)
@@ -134,6 +134,15 @@ class SearchTerm(models.Model):
     target = models.ForeignKey(
         Target, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    company = models.ForeignKey(
+        Company, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # What a word for a kind of therapy, a place or a qualifier stands for
+    # ("car-t", "jp", "line:2"); empty for names of records.
+    value = models.CharField(max_length=40, blank=True)
+    # Written without spaces (Japanese, Chinese, Korean): matched inside the
+    # query's text rather than word by word.
+    cjk = models.BooleanField(default=False)
     tokens = models.ManyToManyField(SearchToken, related_name="terms")
 
     class Meta:

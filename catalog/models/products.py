@@ -103,11 +103,6 @@ class ProductQuerySet(SlugQuerySet):
         rows = IndicationStatus.objects.matching(**criteria)
         return self.filter(pk__in=rows.values("product_id"))
 
-    def search(self, query):
-        from catalog.search import search_products
-
-        return search_products(self, query)
-
 
 class Product(models.Model):
     slug = models.SlugField(unique=True)

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from catalog import models
-from catalog.search import rebuild_index
+from catalog.search.vocabulary import rebuild_index
 from catalog.seed.derive import refresh_statuses
 from catalog.seed.fields import plain_fields
 from catalog.seed.reader import Dataset
