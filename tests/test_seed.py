@@ -448,3 +448,39 @@ def test_a_decision_may_record_the_end_of_its_term(fixtures_copy):
 def test_a_broken_term_is_named(fixtures_copy, change, message):
     edit(fixtures_copy, PRODUCT, change)
     assert message in _errors(fixtures_copy)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            {"disease": "no-such-disease"},
+            "fixtures/search/names-es.yaml, term #1: unknown disease 'no-such-disease'",
+        ),
+        (
+            {"term": " linfoma "},
+            "fixtures/search/names-es.yaml, term #1: 'term' must be a name without"
+            " surrounding spaces",
+        ),
+        (
+            {"source": {"url": "https://example.org/", "kind": "other"}},
+            "fixtures/search/names-es.yaml, term #1, source: 'read' must be the day"
+            " the source was read (YYYY-MM-DD)",
+        ),
+    ],
+)
+def test_a_broken_search_term_loads_nothing(fixtures_copy, change, message):
+    path = fixtures_copy / "search" / "names-es.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["terms"][0].update(change)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    with pytest.raises(DatasetError) as problem:
+        read_dataset(fixtures_copy)
+    assert message in problem.value.errors
+
+
+def test_search_terms_are_part_of_the_dataset_version(fixtures_copy):
+    before = read_dataset(fixtures_copy).digest
+    path = fixtures_copy / "search" / "names-es.yaml"
+    path.write_text(path.read_text() + "\n# a curator's comment\n")
+    assert read_dataset(fixtures_copy).digest != before

@@ -26,6 +26,19 @@ from catalog.spreadsheet import starts_like_formula
 from catalog.text import LINK_KINDS, citation_problems, internal_links
 
 EARLIEST_EVENT = datetime.date(1990, 1, 1)
+# fixtures/search/: English lay names and names in these languages.
+SEARCH_LANGUAGES = {
+    "en",
+    "ja",
+    "zh-hans",
+    "zh-hant",
+    "ko",
+    "es",
+    "fr",
+    "de",
+    "it",
+    "pt",
+}
 # A light check of each register's format, to catch a value in the wrong slot.
 IDENTIFIER_PATTERNS = {
     IdentifierScheme.FDA_STN: r"\d{6}",
@@ -177,6 +190,7 @@ class _Reader:
         self.errors = []
         self.dataset = Dataset()
         self.hasher = hashlib.sha256()
+        self.search_term_diseases = []
 
     def load_yaml(self, path):
         relative = path.relative_to(self.root.parent)
@@ -228,6 +242,9 @@ class _Reader:
             self.read_guide(path)
         for path in sorted((self.root / "coverage").glob("*.yaml")):
             self.read_coverage(path)
+        for path in sorted((self.root / "search").glob("*.yaml")):
+            self.read_search_terms(path)
+        self.check_search_term_diseases()
         self.check_unique_slugs()
         self.check_references()
         if self.errors:
@@ -269,6 +286,50 @@ class _Reader:
                 f"{location}: the file name must be the regulator's slug "
                 f"('{raw.get('agency')}.yaml')"
             )
+
+    def read_search_terms(self, path):
+        """Lay names and names in other languages. The search index reads them
+        when `seed` rebuilds it; they are validated (and in the digest) here
+        with everything else, so a bad term loads nothing."""
+        raw = self.load_yaml(path)
+        if raw is None:
+            return
+        location = path.relative_to(self.root.parent)
+        if not isinstance(raw, dict) or not isinstance(raw.get("terms"), list):
+            self.errors.append(f"{location}: must have 'language' and a list 'terms'")
+            return
+        if raw.get("language") not in SEARCH_LANGUAGES:
+            self.errors.append(
+                f"{location}: 'language' must be one of {sorted(SEARCH_LANGUAGES)}"
+            )
+        seen = set()
+        for index, term in enumerate(raw["terms"]):
+            record = _Record(self.errors, f"{location}, term #{index + 1}", term, None)
+            record.seen.update({"disease", "term", "source"})
+            text = record.raw.get("term")
+            if not isinstance(text, str) or not text or text != text.strip():
+                record.error("'term' must be a name without surrounding spaces")
+            key = (record.raw.get("disease"), text)
+            if key in seen:
+                record.error("is listed twice")
+            seen.add(key)
+            self.search_term_diseases.append((record.location, key[0]))
+            source = _Record(
+                self.errors,
+                f"{record.location}, source",
+                record.raw.get("source"),
+                models.DecisionSource,
+            )
+            source.fields(models.DecisionSource, exclude={"read_on", "position"})
+            self.clean_read(source)
+            source.finish()
+            record.finish()
+
+    def check_search_term_diseases(self):
+        diseases = {disease["slug"] for disease in self.dataset["disease"]}
+        for location, slug in self.search_term_diseases:
+            if slug not in diseases:
+                self.errors.append(f"{location}: unknown disease '{slug}'")
 
     def add(self, kind, cleaner, location, raw, index):
         record = _Record(
