@@ -35,3 +35,30 @@ def test_no_page_type_overflows_horizontally(site, browser, artifacts):
             page.screenshot(path=artifacts / f"{width}" / f"{name}.png", full_page=True)
         context.close()
     assert not overflowing, "\n".join(overflowing)
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_checkboxes_are_24px_and_next_to_their_label(site, browser, width):
+    # Issue 11: "Exact disease only" was 0 px wide on a phone and 120 px from
+    # its label on a desktop; filter checkboxes were under WCAG 2.5.8's 24 px.
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    for path in (PAGES["search"], PAGES["product-list"]):
+        page.goto(site + path)
+        gaps = page.evaluate(
+            """() => Array.from(document.querySelectorAll(
+                'label > input[type=checkbox]'), (box) => {
+              const b = box.getBoundingClientRect();
+              if (!b.width && !b.height && !box.checkVisibility()) return null;
+              const range = document.createRange();
+              range.selectNodeContents(box.parentElement);
+              range.setStartAfter(box);
+              const text = range.getClientRects()[0];
+              return [b.width, b.height, text ? text.left - b.right : 0];
+            }).filter(Boolean)"""
+        )
+        assert gaps, path
+        for box_width, box_height, gap in gaps:
+            assert box_width >= 24 and box_height >= 24, (path, box_width, box_height)
+            assert 0 <= gap <= 16, (path, gap)
+    context.close()
