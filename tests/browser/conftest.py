@@ -28,6 +28,13 @@ LAUNCH_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 
 
+def pytest_collection_modifyitems(items):
+    # Run the browser tests last: Playwright's event loop lives until the end
+    # of the session, and other tests should not run beside it.
+    here = Path(__file__).parent
+    items.sort(key=lambda item: item.path.is_relative_to(here))
+
+
 def _require_browser():
     if Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK):
         return
