@@ -1,7 +1,8 @@
 """robots.txt and sitemap.xml: what crawlers may read, and every page to read."""
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 
 from catalog.models import (
@@ -32,6 +33,12 @@ PAGES = (
     "api:docs",
 )
 MODELS = (Product, Disease, Mechanism, Agency, Company, Target, CellSource, Guide)
+
+
+def favicon(request):
+    # For clients that ask without reading the page's <link rel="icon">; not
+    # permanent, as the file's hashed name changes with its content.
+    return redirect(static("img/favicon.svg"))
 
 
 def robots_txt(request):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("robots.txt", crawlers.robots_txt, name="robots"),
     path("sitemap.xml", crawlers.sitemap_xml, name="sitemap"),
+    path("favicon.ico", crawlers.favicon, name="favicon"),
     path("api/", include("catalog.api.urls")),
     path("", include("catalog.urls")),
 ]

@@ -11,10 +11,6 @@ import pytest
 from django.test import override_settings
 from pytest_django.live_server_helper import LiveServer
 
-# Playwright's sync API keeps an event loop in the test thread; Django refuses
-# database calls there unless told that this thread is not serving requests.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CELLTX_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = [
     "--no-sandbox",
@@ -33,6 +29,17 @@ def pytest_collection_modifyitems(items):
     # of the session, and other tests should not run beside it.
     here = Path(__file__).parent
     items.sort(key=lambda item: item.path.is_relative_to(here))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_calls_beside_playwright():
+    # Playwright's sync API keeps an event loop in the test thread; Django
+    # refuses database calls there unless told this thread serves no requests.
+    # Set for the browser tests only (they run last): `check --deploy` in a
+    # subprocess of an earlier test must not inherit it.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 def _require_browser():

@@ -4,9 +4,11 @@ test client, no browser; it sits here with the other page-type tests.
 """
 
 import re
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from django.contrib.staticfiles import finders
 
 from tests.browser.pages import PAGES
 
@@ -31,6 +33,13 @@ def test_every_page_in_the_sitemap_answers(client, seeded):
     assert len(urls) == len(set(urls)) > 100
     for url in urls:
         assert client.get(url.removeprefix("http://testserver")).status_code == 200, url
+
+
+def test_favicon_ico_leads_to_the_drawn_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith("img/favicon.svg")
+    assert "<svg" in Path(finders.find("img/favicon.svg")).read_text()
 
 
 def _head(client, path):
