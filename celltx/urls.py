@@ -1,10 +1,13 @@
 from django.urls import include, path
 
-from celltx import health
+from celltx import crawlers, health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("robots.txt", crawlers.robots_txt, name="robots"),
+    path("sitemap.xml", crawlers.sitemap_xml, name="sitemap"),
+    path("favicon.ico", crawlers.favicon, name="favicon"),
     path("api/", include("catalog.api.urls")),
     path("", include("catalog.urls")),
 ]
