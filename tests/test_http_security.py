@@ -96,7 +96,10 @@ def test_deploy_checks_report_nothing():
         "DJANGO_SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-7Qz9",
         "DJANGO_ALLOWED_HOSTS": "celltx.example",
     }
+    # A deployment sets neither; the browser tests set the second while they
+    # run, and the order of the tests must not matter.
     environment.pop("DJANGO_SECURE_SSL_REDIRECT", None)
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         capture_output=True,
