@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy"))
 from observatory import judge_tls, print_report, run_scanner  # noqa: E402
 from render_nginx import render  # noqa: E402
-from servers import manage, start_gunicorn, stop  # noqa: E402
+from servers import manage, start_gunicorn, stop, wait_until_up  # noqa: E402
 
 PYTHON = sys.executable
 POSTGRES = os.environ.get("CLUSTER_POSTGRES", "postgres://postgres@127.0.0.1:5432")
@@ -68,7 +68,8 @@ def main():
         for port in APP_PORTS:
             processes.append(_start_app(environment, port, workdir))
         processes.append(_start_nginx(workdir))
-        _wait_until_up()
+        for port in APP_PORTS:
+            wait_until_up(f"http://127.0.0.1:{port}/readyz")
         _run_checks(environment, workdir, database)
     except CheckFailed as failure:
         print(f"FAILED: {failure}")
@@ -202,18 +203,6 @@ def _start_nginx(workdir):
     )
 
 
-def _wait_until_up():
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if all(_app(port, "/readyz").status_code == 200 for port in APP_PORTS):
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.5)
-    raise CheckFailed("the app servers did not become ready within 60 s")
-
-
 # --- the checks -------------------------------------------------------------
 
 
@@ -307,7 +296,7 @@ def _run_checks(environment, workdir, database):
     down = {**environment, "DATABASE_URL": "postgres://postgres@127.0.0.1:1/none"}
     process = _start_app(down, 18109, workdir)
     try:
-        _wait_for_port(18109)
+        wait_until_up("http://127.0.0.1:18109/healthz")
         started = time.monotonic()
         response = _app(18109, "/api/v1/products/")
         elapsed = time.monotonic() - started
@@ -340,17 +329,6 @@ def _half_open(port):
     sock = socket.create_connection(("127.0.0.1", port))
     sock.send(b"\x16\x03\x01")  # the start of a TLS handshake, then nothing
     return sock
-
-
-def _wait_for_port(port):
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise CheckFailed(f"nothing listens on {port}")
 
 
 def _drop_database(database):
