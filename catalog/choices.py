@@ -221,3 +221,133 @@ WHOLE_LICENCE_EVENTS = frozenset(
         EventType.LICENCE_TRANSFER,
     }
 )
+
+
+class TrialPhase(ParseableChoices):
+    PHASE_1 = "1", "Phase 1"
+    PHASE_1_2 = "1/2", "Phase 1/2"
+    PHASE_2 = "2", "Phase 2"
+    PHASE_2_3 = "2/3", "Phase 2/3"
+    PHASE_3 = "3", "Phase 3"
+    PHASE_4 = "4", "Phase 4"
+
+
+class TrialDesign(ParseableChoices):
+    SINGLE_ARM = "single-arm", "Single-arm"
+    RANDOMISED = "randomised", "Randomised"
+    NON_RANDOMISED_CONTROLLED = (
+        "non-randomised-controlled",
+        "Non-randomised, controlled",
+    )
+
+
+class Endpoint(ParseableChoices):
+    """What a pivotal trial measured; `lay` is the phrase patients read."""
+
+    OVERALL_RESPONSE_RATE = "overall-response-rate", "Overall response rate"
+    COMPLETE_RESPONSE_RATE = "complete-response-rate", "Complete response rate"
+    COMPLETE_REMISSION_RATE = (
+        "complete-remission-rate",
+        "Complete remission rate (CR or CRi)",
+    )
+    MRD_NEGATIVE_RATE = "mrd-negative-rate", "MRD-negative rate"
+    DURATION_OF_RESPONSE = "duration-of-response", "Duration of response"
+    EVENT_FREE_SURVIVAL = "event-free-survival", "Event-free survival"
+    PROGRESSION_FREE_SURVIVAL = (
+        "progression-free-survival",
+        "Progression-free survival",
+    )
+    OVERALL_SURVIVAL = "overall-survival", "Overall survival"
+    TRANSFUSION_INDEPENDENCE = "transfusion-independence", "Transfusion independence"
+    VASO_OCCLUSIVE_CRISIS_FREE = (
+        "vaso-occlusive-crisis-free",
+        "Free of vaso-occlusive crises",
+    )
+    FREE_OF_SEVERE_VASO_OCCLUSIVE_EVENTS = (
+        "free-of-severe-vaso-occlusive-events",
+        "Free of severe vaso-occlusive events",
+    )
+    MAJOR_FUNCTIONAL_DISABILITY_FREE_SURVIVAL = (
+        "major-functional-disability-free-survival",
+        "Survival free of major functional disability",
+    )
+    GROSS_MOTOR_FUNCTION = "gross-motor-function", "Gross motor function"
+    ENGRAFTMENT = "engraftment", "Engraftment"
+    OTHER = "other", "Other endpoint"
+
+    @property
+    def lay(self):
+        """What a rate of this endpoint means, after 'N in M people …'."""
+        return ENDPOINT_LAY[self]
+
+
+ENDPOINT_LAY = {
+    Endpoint.OVERALL_RESPONSE_RATE: "had their cancer shrink or disappear",
+    Endpoint.COMPLETE_RESPONSE_RATE: "had no detectable cancer after treatment",
+    Endpoint.COMPLETE_REMISSION_RATE: "had no detectable leukaemia after treatment",
+    Endpoint.MRD_NEGATIVE_RATE: (
+        "had no cancer cells found even by the most sensitive tests"
+    ),
+    Endpoint.DURATION_OF_RESPONSE: "were still responding",
+    Endpoint.EVENT_FREE_SURVIVAL: (
+        "were alive without their disease getting worse or needing new treatment"
+    ),
+    Endpoint.PROGRESSION_FREE_SURVIVAL: (
+        "were alive without their disease getting worse"
+    ),
+    Endpoint.OVERALL_SURVIVAL: "were alive",
+    Endpoint.TRANSFUSION_INDEPENDENCE: "no longer needed regular blood transfusions",
+    Endpoint.VASO_OCCLUSIVE_CRISIS_FREE: "had no more pain crises",
+    Endpoint.FREE_OF_SEVERE_VASO_OCCLUSIVE_EVENTS: ("had no more severe pain crises"),
+    Endpoint.MAJOR_FUNCTIONAL_DISABILITY_FREE_SURVIVAL: (
+        "were alive without major loss of everyday abilities"
+    ),
+    Endpoint.GROSS_MOTOR_FUNCTION: "reached the motor milestone measured",
+    Endpoint.ENGRAFTMENT: "had the new cells take hold in the bone marrow",
+    Endpoint.OTHER: "",
+}
+
+
+class SafetyEvent(ParseableChoices):
+    """Risks a label warns of (boxed or not) or gives a severe rate for."""
+
+    CYTOKINE_RELEASE_SYNDROME = "cytokine-release-syndrome", "Cytokine release syndrome"
+    NEUROLOGIC_TOXICITIES = "neurologic-toxicities", "Neurological toxicities"
+    HLH_MAS = "hlh-mas", "HLH / macrophage activation syndrome"
+    PROLONGED_CYTOPENIA = "prolonged-cytopenia", "Prolonged low blood counts"
+    SECONDARY_HAEMATOLOGICAL_MALIGNANCIES = (
+        "secondary-haematological-malignancies",
+        "Secondary blood cancers",
+    )
+    INFECTIONS = "infections", "Serious infections"
+    HYPOGAMMAGLOBULINAEMIA = (
+        "hypogammaglobulinaemia",
+        "Low antibody levels (hypogammaglobulinaemia)",
+    )
+    HYPERSENSITIVITY = "hypersensitivity", "Allergic (hypersensitivity) reactions"
+    TREATMENT_RELATED_MORTALITY = (
+        "treatment-related-mortality",
+        "Treatment-related death",
+    )
+    CARDIOPULMONARY_TOXICITY = "cardiopulmonary-toxicity", "Heart and lung toxicity"
+    DELAYED_ENGRAFTMENT = "delayed-engraftment", "Delayed engraftment"
+    INSERTIONAL_ONCOGENESIS = (
+        "insertional-oncogenesis",
+        "Cancer from the gene insertion (insertional oncogenesis)",
+    )
+    PARKINSONISM = "parkinsonism", "Parkinsonism"
+    GUILLAIN_BARRE_SYNDROME = "guillain-barre-syndrome", "Guillain-Barré syndrome"
+    TUMOUR_LYSIS_SYNDROME = "tumour-lysis-syndrome", "Tumour lysis syndrome"
+    IMMUNE_EFFECTOR_CELL_ENTEROCOLITIS = (
+        "immune-effector-cell-enterocolitis",
+        "Immune effector cell-associated enterocolitis",
+    )
+    GRAFT_FAILURE = "graft-failure", "Graft failure"
+    OTHER = "other", "Other warning"
+
+
+class OpenBound(ParseableChoices):
+    """A confidence limit the document prints as a word, not a number."""
+
+    NOT_REACHED = "not-reached", "not reached"
+    NOT_ESTIMABLE = "not-estimable", "not estimable"

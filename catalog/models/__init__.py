@@ -1,7 +1,7 @@
 """The catalog's models, one module per concern; import them from here.
 
 Modules import downwards only: base ← vocabulary ← indications ← decisions ←
-products ← content. Relations that point upwards name their model as a string.
+products ← content; evidence sits beside decisions (it needs indications). Relations that point upwards name their model as a string.
 """
 
 from catalog.models.base import SlugManager, SlugQuerySet, display_date, iso_date
@@ -19,6 +19,17 @@ from catalog.models.decisions import (
     DecisionSource,
     HolderChange,
     RegulatoryEvent,
+)
+from catalog.models.evidence import (
+    Administration,
+    EvidenceSource,
+    LabelSafety,
+    LabelWarning,
+    PivotalTrial,
+    ProductEvidence,
+    RiskProgramme,
+    SevereRate,
+    TrialResult,
 )
 from catalog.models.indications import (
     AUTHORISED,
@@ -50,6 +61,7 @@ from catalog.models.vocabulary import (
 
 __all__ = [
     "AUTHORISED",
+    "Administration",
     "Agency",
     "AgencySummary",
     "CellSource",
@@ -62,28 +74,36 @@ __all__ = [
     "Disease",
     "DiseaseLineage",
     "DiseaseSynonym",
+    "EvidenceSource",
     "GlossaryTerm",
     "Guide",
     "HolderChange",
     "Indication",
     "IndicationDisease",
     "IndicationStatus",
+    "LabelSafety",
+    "LabelWarning",
     "Mechanism",
     "MechanismReference",
+    "PivotalTrial",
     "Product",
     "ProductAlias",
+    "ProductEvidence",
     "ProductFamily",
     "ProductIdentifier",
     "ProductMechanism",
     "Reference",
     "RegulatoryEvent",
+    "RiskProgramme",
     "SearchTerm",
     "SearchToken",
+    "SevereRate",
     "SlugManager",
     "SlugQuerySet",
     "SweptList",
     "coverage_by_agency",
     "Target",
+    "TrialResult",
     "display_date",
     "expand_statuses",
     "iso_date",

@@ -245,6 +245,7 @@ class _Reader:
         for path in sorted((self.root / "search").glob("*.yaml")):
             self.read_search_terms(path)
         self.check_search_term_diseases()
+        read_evidence(self)
         self.check_unique_slugs()
         self.check_references()
         if self.errors:
@@ -849,6 +850,13 @@ def _check_reviewed(record):
     reviewed = record.clean.get("last_reviewed")
     if reviewed and reviewed > _today():
         record.error("'last_reviewed' is in the future")
+
+
+def read_evidence(reader):
+    """fixtures/evidence/: its own module, which builds on this one."""
+    from catalog.seed.evidence import read_evidence
+
+    read_evidence(reader)
 
 
 def read_dataset(fixtures_dir) -> Dataset:

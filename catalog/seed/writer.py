@@ -14,6 +14,7 @@ from django.utils import timezone
 from catalog import models
 from catalog.search.vocabulary import rebuild_index
 from catalog.seed.derive import refresh_statuses
+from catalog.seed.evidence_writer import write_evidence
 from catalog.seed.fields import plain_fields
 from catalog.seed.reader import Dataset
 
@@ -87,7 +88,8 @@ class _Writer:
             "mechanism": self.write_mechanisms(references),
             "disease": self.write_diseases(),
         }
-        self.write_products(lookups)
+        products = self.write_products(lookups)
+        write_evidence(data["evidence"], products, lookups["agency"])
         self.write_sweeps(lookups["agency"])
         for stale in reversed(self.stale):
             stale.delete()
@@ -227,6 +229,7 @@ class _Writer:
         for model, objects in children.items():
             model.objects.bulk_create(objects, batch_size=500)
         self.write_links(rows, products, lookups)
+        return products
 
     def write_sweeps(self, agencies):
         """Sweep records have no identity of their own: rebuilt wholesale."""
