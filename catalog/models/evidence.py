@@ -9,6 +9,7 @@ stored once each and numbered, so a page can list them and refer to them.
 from django.db import models
 from django.db.models import Q
 
+from catalog import evidence
 from catalog.choices import (
     DatePrecision,
     Endpoint,
@@ -229,6 +230,15 @@ class TrialResult(models.Model):
     @property
     def endpoint_name(self):
         return self.label or self.get_endpoint_display()
+
+    @property
+    def summary(self):
+        """One line for patients, computed from the figures (catalog.evidence)."""
+        return evidence.summary(self)
+
+    @property
+    def figure(self):
+        return evidence.figure(self)
 
     @property
     def value_kind(self):
