@@ -31,6 +31,7 @@ from catalog.models import (
     RegulatoryEvent,
     Target,
     coverage_by_agency,
+    prefetch_evidence,
 )
 from catalog.search import search as search_catalog, suggestions
 from catalog.stats import DatasetStats
@@ -142,6 +143,9 @@ class ProductListView(FilterView):
 
 class ProductDetailView(DetailView):
     queryset = Product.objects.for_detail()
+
+    def get_object(self, queryset=None):
+        return prefetch_evidence([super().get_object(queryset)])[0]
 
     def get_context_data(self, **kwargs):
         timeline = product_timeline(self.object)

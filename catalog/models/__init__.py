@@ -30,6 +30,7 @@ from catalog.models.evidence import (
     RiskProgramme,
     SevereRate,
     TrialResult,
+    prefetch_evidence,
 )
 from catalog.models.indications import (
     AUTHORISED,
@@ -107,4 +108,5 @@ __all__ = [
     "display_date",
     "expand_statuses",
     "iso_date",
+    "prefetch_evidence",
 ]

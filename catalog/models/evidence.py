@@ -7,7 +7,7 @@ stored once each and numbered, so a page can list them and refer to them.
 """
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 
 from catalog import evidence
 from catalog.choices import (
@@ -69,6 +69,37 @@ class ProductEvidence(models.Model):
 
     def __str__(self):
         return f"Evidence for {self.product}"
+
+    # Read after prefetch_evidence(): each uses only prefetched rows.
+
+    @property
+    def by_indication(self):
+        """(indication, its pivotal trials) for each indication that has any,
+        in the product's order of indications."""
+        trials = self.product.trials.all()
+        rows = []
+        for indication in self.product.indications.all():
+            found = [t for t in trials if indication in t.indications.all()]
+            if found:
+                rows.append((indication, found))
+        return rows
+
+    @property
+    def has_single_arm_trial(self):
+        return any(
+            t.design == TrialDesign.SINGLE_ARM for t in self.product.trials.all()
+        )
+
+    @property
+    def safety_by_agency(self):
+        """(agency, its label safety or None, its risk programmes)."""
+        rows = {s.agency: [s, []] for s in self.product.safety_labels.all()}
+        for programme in self.product.risk_programmes.all():
+            rows.setdefault(programme.agency, [None, []])[1].append(programme)
+        return [
+            (agency, safety, programmes)
+            for agency, (safety, programmes) in rows.items()
+        ]
 
 
 class PivotalTrial(models.Model):
@@ -399,3 +430,40 @@ class Administration(models.Model):
 
     def __str__(self):
         return f"Administration of {self.product}"
+
+
+def prefetch_evidence(products):
+    """Load the evidence of `products` (fetched with select_related("evidence",
+    "administration")) in a fixed number of queries; products without an
+    evidence file cost none."""
+    with_file = [p for p in products if hasattr(p, "evidence")]
+    prefetch_related_objects(with_file, *_evidence_prefetches())
+    return products
+
+
+def _evidence_prefetches():
+    results = TrialResult.objects.select_related("reported_in").prefetch_related(
+        "sources"
+    )
+    return (
+        Prefetch(
+            "trials",
+            queryset=PivotalTrial.objects.prefetch_related(
+                "indications", "sources", Prefetch("results", queryset=results)
+            ),
+        ),
+        Prefetch(
+            "safety_labels",
+            queryset=LabelSafety.objects.select_related("agency").prefetch_related(
+                "warnings", "severe_rates", "sources"
+            ),
+        ),
+        Prefetch(
+            "risk_programmes",
+            queryset=RiskProgramme.objects.select_related("agency").prefetch_related(
+                "sources"
+            ),
+        ),
+        "administration__sources",
+        "evidence_sources",
+    )

@@ -66,6 +66,8 @@ class ProductQuerySet(SlugQuerySet):
         """Everything the product page shows, in a fixed number of queries."""
         return (
             self.select_related("sponsor__parent", "cell_source", "target", "family")
+            # Evidence itself is loaded by prefetch_evidence() when there is any.
+            .select_related("evidence", "administration")
             .with_events()
             .prefetch_related(
                 Prefetch(
