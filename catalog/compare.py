@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass, field
 
-from catalog.models import Product
+from catalog.models import Product, prefetch_evidence
 
 MIN_PRODUCTS = 2
 MAX_PRODUCTS = 4
@@ -36,7 +36,7 @@ class CompareSelection:
                 f"showing the first {MAX_PRODUCTS}."
             )
             products = products[:MAX_PRODUCTS]
-        selection.products = products
+        selection.products = prefetch_evidence(products)
         return selection
 
     @property
@@ -67,3 +67,33 @@ class CompareSelection:
             (disease, [by_disease[disease].get(p.pk, []) for p in self.products])
             for disease in sorted(by_disease, key=lambda d: d.name)
         ]
+
+    @property
+    def evidence_rows(self):
+        """(disease, one list of pivotal trials per product) for each disease
+        some chosen product has trial evidence for, by disease name."""
+        by_disease = {}
+        for index, product in enumerate(self.products):
+            if not _has_evidence(product):
+                continue
+            for indication, trials in product.evidence.by_indication:
+                for disease in indication.diseases.all():
+                    cells = by_disease.setdefault(disease, [[] for _ in self.products])
+                    cells[index] += [t for t in trials if t not in cells[index]]
+        return sorted(by_disease.items(), key=lambda row: row[0].name)
+
+    @property
+    def safety_cells(self):
+        """Each product's label safety, regulator by regulator (or [])."""
+        return [
+            product.evidence.safety_by_agency if _has_evidence(product) else []
+            for product in self.products
+        ]
+
+    @property
+    def has_evidence(self):
+        return any(_has_evidence(product) for product in self.products)
+
+
+def _has_evidence(product):
+    return hasattr(product, "evidence")

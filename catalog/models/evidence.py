@@ -305,6 +305,14 @@ class LabelSafety(models.Model):
     def __str__(self):
         return f"{self.product} – {self.agency} label safety"
 
+    @property
+    def boxed_warnings(self):
+        return [w for w in self.warnings.all() if w.boxed]
+
+    @property
+    def other_warnings(self):
+        return [w for w in self.warnings.all() if not w.boxed]
+
 
 class LabelWarning(models.Model):
     """A risk a label warns of; `boxed` for a boxed warning."""
