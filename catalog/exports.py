@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
+from catalog import evidence_export
 from catalog.choices import AliasKind, IdentifierScheme
 from catalog.filters import ProductFilter, non_empty
 from catalog.licence import LEGAL_CODE, LICENCE, TITLE, citation, link_header
@@ -173,9 +174,15 @@ DISEASES = Table(
         ("url", "The disease's page on CellTx."),
     ),
 )
+EVIDENCE = Table(
+    "evidence",
+    evidence_export.TITLE,
+    evidence_export.DESCRIPTION,
+    evidence_export.COLUMNS,
+)
 TABLES = {
     table.name: table
-    for table in (PRODUCTS, INDICATIONS, AUTHORISATIONS, EVENTS, DISEASES)
+    for table in (PRODUCTS, INDICATIONS, AUTHORISATIONS, EVENTS, DISEASES, EVIDENCE)
 }
 EXPORT_COLUMNS = [
     "slug",
@@ -444,6 +451,7 @@ ROWS = {
     "authorisations": _authorisation_rows,
     "events": _event_rows,
     "diseases": _disease_rows,
+    "evidence": evidence_export.rows,
 }
 
 

@@ -39,6 +39,7 @@ from catalog.api.filters import (
     openapi_parameter,
 )
 from catalog.api.pagination import MAX_PAGE_SIZE, PAGE_SIZE, CatalogPagination
+from catalog.evidence_serializers import ProductDetailSerializer
 from catalog.filters import ProductFilter
 from catalog.models import (
     Agency,
@@ -53,6 +54,7 @@ from catalog.models import (
     Product,
     Reference,
     RegulatoryEvent,
+    prefetch_evidence,
 )
 
 SLUG_REGEX = "[-a-zA-Z0-9_]+"
@@ -138,6 +140,12 @@ def _documented(serializer, noun, plural):
     )
 
 
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="One product, by slug, with its evidence and label safety",
+        responses={200: ProductDetailSerializer, 404: NOT_FOUND},
+    )
+)
 @_documented(api.ProductSerializer, "product", "products")
 class ProductViewSet(CatalogViewSet):
     """Products, filtered with the same parameters as the /products/ page."""
@@ -147,6 +155,14 @@ class ProductViewSet(CatalogViewSet):
     filter_backends = [StrictFilterBackend]
     filterset_class = ProductFilter
     noun = "product"
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return ProductDetailSerializer
+        return super().get_serializer_class()
+
+    def get_object(self):
+        return prefetch_evidence([super().get_object()])[0]
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -277,7 +277,7 @@ class TrialResult(models.Model):
             return "percent"
         if self.hazard_ratio is not None:
             return "hazard_ratio"
-        return "median"
+        return "median_months"
 
 
 class LabelSafety(models.Model):
