@@ -27,6 +27,7 @@ from django.utils.cache import patch_cache_control
 
 from catalog import evidence_export
 from catalog.choices import AliasKind, IdentifierScheme
+from catalog.evidence_serializers import ProductDetailSerializer
 from catalog.filters import ProductFilter, non_empty
 from catalog.licence import LEGAL_CODE, LICENCE, TITLE, citation, link_header
 from catalog.models import (
@@ -36,8 +37,9 @@ from catalog.models import (
     IndicationStatus,
     Product,
     ProductMechanism,
+    prefetch_evidence,
 )
-from catalog.serializers import AuthorisationSerializer, ProductSerializer
+from catalog.serializers import AuthorisationSerializer
 from catalog.spreadsheet import neutralised_row
 
 LIST_SEPARATOR = "; "
@@ -233,7 +235,8 @@ def downloads(request):
 def products_json(request):
     version = DatasetVersion.objects.first()
     context = {"request": request}
-    products = Product.objects.for_detail().order_by("slug")
+    # As the API returns one product: with its evidence.
+    products = prefetch_evidence(list(Product.objects.for_detail().order_by("slug")))
     authorisations = IndicationStatus.objects.for_table().order_by(
         "product__slug", "indication__position", "agency__slug"
     )
@@ -241,7 +244,7 @@ def products_json(request):
         "dataset": _dataset_metadata(request, version),
         "licence": {**LICENCE, "legal_code": LEGAL_CODE},
         "citation": citation(version, _downloads_url(request)),
-        "products": ProductSerializer(products, many=True, context=context).data,
+        "products": ProductDetailSerializer(products, many=True, context=context).data,
         "authorisations": AuthorisationSerializer(
             authorisations, many=True, context=context
         ).data,

@@ -68,6 +68,14 @@ PRODUCT_FIELDS = {
     "identifiers",
     "identifier_crosswalk",
 }
+# One product (not a list item) also carries its evidence (issue #12).
+PRODUCT_DETAIL_FIELDS = PRODUCT_FIELDS | {
+    "evidence_last_verified",
+    "pivotal_trials",
+    "label_safety",
+    "risk_programmes",
+    "administration",
+}
 # A filtered page of products: five lookups of valid filter values, the count,
 # the products and eight prefetched relations (decisions with their
 # indications, those indications' diseases and their sources, identifiers).
@@ -158,7 +166,7 @@ def test_a_product_reads_as_the_documented_object(client, kymriah):
     response = client.get("/api/v1/products/tisagenlecleucel/")
     assert response.status_code == 200
     data = response.json()
-    assert set(data) == PRODUCT_FIELDS
+    assert set(data) == PRODUCT_DETAIL_FIELDS
     assert data["url"] == "http://testserver/products/tisagenlecleucel/"
     assert data["inn"] == "tisagenlecleucel"
     assert data["code_names"] == ["CTL019"]

@@ -119,3 +119,11 @@ def test_the_evidence_csv_is_listed_with_the_other_downloads(client):
     package = client.get("/downloads/datapackage.json").json()
     names = [resource["name"] for resource in package["resources"]]
     assert "celltx-evidence" in names
+
+
+def test_the_json_download_carries_the_evidence_too(client, product):
+    make_evidence(product, product.indications.get())
+    data = client.get("/downloads/celltx-products.json").json()
+    (row,) = data["products"]
+    assert row["pivotal_trials"][0]["name"] == "TRIAL-0"
+    assert row == detail(client, product)

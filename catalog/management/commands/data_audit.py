@@ -21,6 +21,7 @@ from catalog.audit import (
     run_audit,
     stale_prose,
 )
+from catalog.audit_evidence import TARGET_SHARE, evidence_coverage
 
 
 class Command(BaseCommand):
@@ -88,6 +89,39 @@ class Command(BaseCommand):
         )
 
         self.prose_sections(verbosity)
+        self.evidence_sections(verbosity)
+
+    def evidence_sections(self, verbosity):
+        coverage = evidence_coverage()
+        style = (
+            self.style.SUCCESS
+            if min(coverage.trial_share, coverage.safety_share) >= TARGET_SHARE
+            else self.style.WARNING
+        )
+        self.stdout.write(
+            style(
+                f"\nEvidence (engineered and gene-modified products, target "
+                f"{TARGET_SHARE:.0%}): {coverage.covered_indications} of "
+                f"{coverage.indications} authorised indications "
+                f"({coverage.trial_share:.0%}) rest on a pivotal trial with a "
+                f"registry ID and a primary result; {coverage.products_with_safety} "
+                f"of {coverage.products} products ({coverage.safety_share:.0%}) "
+                "have label safety."
+            )
+        )
+        self.section(
+            "Authorised indications without a registered pivotal trial and "
+            "primary result",
+            coverage.missing_trials,
+            lambda pair: f"{pair[0]}: {pair[1]}",
+            verbosity,
+        )
+        self.section(
+            "Products without label safety",
+            coverage.missing_safety,
+            str,
+            verbosity,
+        )
 
     def prose_sections(self, verbosity):
         self.section(
