@@ -26,6 +26,7 @@ from catalog.choices import (
     Status,
     TherapeuticArea,
     Tissue,
+    TrialDesign,
 )
 from catalog.models import (
     AUTHORISED,
@@ -35,6 +36,7 @@ from catalog.models import (
     DiseaseLineage,
     IndicationStatus,
     Mechanism,
+    PivotalTrial,
     Product,
     Target,
 )
@@ -202,6 +204,13 @@ class ProductFilter(RowFilters):
     disease = SlugFilter(method="filter_rows", model=Disease, label="Disease")
     agency = SlugFilter(method="filter_rows", model=Agency, label="Regulator")
     sponsor = SlugFilter(field_name="sponsor__slug", model=Company, label="Sponsor")
+    # Any of the product's pivotal trials (fixtures/evidence/).
+    pivotal_design = django_filters.MultipleChoiceFilter(
+        field_name="trials__design",
+        choices=TrialDesign.choices,
+        label="Pivotal trial",
+        distinct=True,
+    )
     sort = django_filters.ChoiceFilter(
         method="sort_by",
         label="Sort by",
@@ -439,6 +448,9 @@ class ProductFilter(RowFilters):
             self.field_facet(
                 "sponsor", "sponsor__slug", _slug_choices(Company), present
             ),
+            self.field_facet(
+                "pivotal_design", "trials__design", TrialDesign.choices, present
+            ),
         ]
 
     @staticmethod
@@ -470,6 +482,9 @@ class ProductFilter(RowFilters):
         present["status"] = {status for _, _, status in rows}
         if present["status"] & {s.value for s in Status if s.is_authorised}:
             present["status"].add(AUTHORISED)
+        present["trials__design"] = set(
+            PivotalTrial.objects.values_list("design", flat=True).distinct()
+        )
         present["indication__diseases__therapeutic_area"] = set(
             Disease.objects.filter(indications__isnull=False).values_list(
                 "therapeutic_area", flat=True

@@ -193,3 +193,21 @@ def test_its_query_count_is_fixed(
     with django_assert_max_num_queries(27):
         response = client.get(product.get_absolute_url())
     assert response.content.decode().count('class="trial"') == trials
+
+
+def test_the_product_list_filters_by_pivotal_trial_design(client, product):
+    make_evidence(product, product.indications.get(), design="randomised")
+    other = make_product(slug="othercel", brand_name="Othercel")
+    make_evidence(other, make_indication(other, make_disease(slug="x", name="X")))
+    response = client.get("/products/?pivotal_design=randomised")
+    assertContains(response, 'href="/products/testaleucel/"')
+    assertNotContains(response, 'href="/products/othercel/"')
+    assertContains(response, "Pivotal trial: Randomised")
+
+
+def test_a_bad_pivotal_trial_design_is_a_message_not_an_error(client, product):
+    response = client.get("/products/?pivotal_design=crossover")
+    assert response.status_code == 200
+    assertContains(response, "“crossover” is not a known pivotal trial")
+    api = client.get("/api/v1/products/?pivotal_design=crossover")
+    assert api.status_code == 400
