@@ -10,6 +10,7 @@ import datetime
 import pytest
 import yaml
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 
 from catalog.models import (
     Administration,
@@ -23,7 +24,7 @@ from catalog.models import (
 from catalog.seed import read_dataset
 from catalog.seed.evidence import read_evidence
 from catalog.seed.reader import _Reader
-from tests.conftest import FIXTURES_DIR
+from tests.conftest import FIXTURES_DIR, make_product
 
 READ = datetime.date(2025, 6, 1)
 LABEL = {
@@ -399,3 +400,43 @@ def test_evidence_files_change_the_dataset_digest(fixtures_copy, real):
     dataset = read_dataset(fixtures_copy)
     assert dataset.digest != real.digest
     assert len(dataset["evidence"]) == 1
+
+
+# --- the database refuses what seed would -------------------------------------
+
+
+@pytest.fixture
+def trial(db):
+    return PivotalTrial.objects.create(
+        product=make_product(),
+        key="t",
+        name="T",
+        phase="2",
+        design="single-arm",
+        population="Adults",
+        position=0,
+    )
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"percent": 120, "n": 10},
+        {"percent": 50},  # a rate without its denominator
+        {"percent": 50, "n": 10, "hazard_ratio": 0.5},
+        {"median_months": 3, "median_not_reached": True},
+        {},
+        {"hazard_ratio": 0.5, "ci_low": 0.6, "ci_high": 0.4},
+    ],
+)
+def test_the_database_refuses_an_impossible_result(trial, values):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TrialResult.objects.create(
+            trial=trial, endpoint="overall-response-rate", position=0, **values
+        )
+
+
+def test_the_database_refuses_a_comparator_on_a_single_arm_trial(trial):
+    trial.comparator = "Placebo"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        trial.save()

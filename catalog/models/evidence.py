@@ -218,8 +218,8 @@ class TrialResult(models.Model):
             _choices_constraint("trialresult", "endpoint", Endpoint),
             models.CheckConstraint(
                 condition=Q(percent__isnull=True)
-                | Q(percent__gte=0, percent__lte=100, n__gte=1),
-                name="catalog_trialresult_percent_range",
+                | Q(percent__gte=0, percent__lte=100, n__isnull=False, n__gte=1),
+                name="catalog_trialresult_percent_has_n",
             ),
             # Exactly one kind of value: a rate, a median, or a hazard ratio.
             models.CheckConstraint(
