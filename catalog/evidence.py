@@ -94,7 +94,9 @@ def summary(result):
         return _rate_summary(result, endpoint)
     if result.hazard_ratio is not None:
         return _hazard_summary(result, endpoint)
-    return _median_summary(result, endpoint)
+    if result.median_months is not None or result.median_not_reached:
+        return _median_summary(result, endpoint)
+    return ""
 
 
 def _rate_summary(result, endpoint):
@@ -113,7 +115,9 @@ def _rate_summary(result, endpoint):
         # A duration-of-response rate counts only the people who responded.
         people = f"Of the people who responded, {share.lower()}"
     words = " ".join(part for part in (people, lay, when) if part)
-    detail = f"{number(result.percent)}%, {_people(result.n)}"
+    detail = f"{number(result.percent)}%"
+    if result.n:
+        detail += f", {_people(result.n)}"
     return f"{words} in the main trial ({detail})."
 
 
@@ -174,10 +178,14 @@ def figure(result):
         text = f"hazard ratio {number(result.hazard_ratio)}"
     elif result.median_not_reached:
         text = "median not reached"
-    else:
+    elif result.median_months is not None:
         text = f"median {number(result.median_months)} months"
+    else:
+        text = ""  # an `other` endpoint whose label gives the figure
     extras = [part for part in (interval(result),) if part]
     if result.p_value:
         relation = "" if result.p_value[0] in "<>≤≥=" else "= "
         extras.append(f"p {relation}{result.p_value}")
-    return f"{text} ({'; '.join(extras)})" if extras else text
+    if not extras:
+        return text
+    return f"{text} ({'; '.join(extras)})" if text else "; ".join(extras)

@@ -27,7 +27,11 @@ COLUMNS = (
     ("endpoint", "What was measured (a code, e.g. overall-response-rate)."),
     ("endpoint_label", "What was measured, in words."),
     ("primary", "true for the trial's primary endpoint."),
-    ("value_kind", "percent, median_months or hazard_ratio."),
+    (
+        "value_kind",
+        "percent, median_months or hazard_ratio; empty when the endpoint label "
+        "gives the figure.",
+    ),
     ("value", "The figure; for a median, not-reached when not reached."),
     ("n", "The denominator of a percent (or the number analysed)."),
     ("at_months", "For a landmark rate, the time point in months."),
@@ -91,7 +95,8 @@ def _value(result):
     if result.median_not_reached:
         return "not-reached"
     kind = result.value_kind
-    return _figure(getattr(result, kind))
+    # An `other` endpoint may have no value: its label gives the figure.
+    return _figure(getattr(result, kind)) if kind else ""
 
 
 def _figure(value):

@@ -171,3 +171,14 @@ def test_an_open_interval_bound_is_spelt_out():
         "90% CI 10.5–not reached"
     )
     assert interval(result(ci_low=10.5)) == ""
+
+
+def test_a_rate_printed_without_its_denominator_says_only_the_rate():
+    assert summary(result(percent=39)).endswith("in the main trial (39%).")
+    assert figure(result(percent=39)) == "39%"
+
+
+def test_an_other_endpoint_with_its_figure_in_its_label_shows_only_its_p_value():
+    other = result("other", p_value="0.040")
+    assert figure(other) == "p = 0.040"
+    assert summary(other) == ""

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from catalog.models import PivotalTrial
+from catalog.models import PivotalTrial, TrialResult
 from tests.conftest import make_disease, make_event, make_indication, make_product
 from tests.test_evidence_pages import make_evidence
 
@@ -127,3 +127,17 @@ def test_the_json_download_carries_the_evidence_too(client, product):
     (row,) = data["products"]
     assert row["pivotal_trials"][0]["name"] == "TRIAL-0"
     assert row == detail(client, product)
+
+
+def test_a_result_described_only_in_its_label_has_an_empty_value(client, product):
+    make_evidence(product, product.indications.get())
+    TrialResult.objects.filter(position=0).update(
+        endpoint="other", label="A score rose by 6", percent=None, n=None
+    )
+    row = read_csv(client)[0]
+    assert (row["endpoint_label"], row["value_kind"], row["value"]) == (
+        "A score rose by 6",
+        "",
+        "",
+    )
+    assert client.get(product.get_absolute_url()).status_code == 200

@@ -211,3 +211,13 @@ def test_a_bad_pivotal_trial_design_is_a_message_not_an_error(client, product):
     assertContains(response, "“crossover” is not a known pivotal trial")
     api = client.get("/api/v1/products/?pivotal_design=crossover")
     assert api.status_code == 400
+
+
+def test_a_trial_behind_two_indications_is_shown_once(client, product):
+    second = make_indication(product, make_disease(slug="y", name="Y"), key="y")
+    make_evidence(product, product.indications.get(key="follicular-lymphoma"))
+    PivotalTrial.objects.get().indications.add(second)
+    content = client.get(product.get_absolute_url()).content.decode()
+    assert content.count('class="trial"') == 1
+    assert 'id="evidence-follicular-lymphoma"' in content
+    assert 'id="evidence-y"' in content

@@ -85,6 +85,16 @@ class ProductEvidence(models.Model):
         return rows
 
     @property
+    def by_trials(self):
+        """([indications], trials): indications resting on the same trials
+        share one entry, so that a trial is shown once for all of them."""
+        groups = {}
+        for indication, trials in self.by_indication:
+            key = tuple(trial.pk for trial in trials)
+            groups.setdefault(key, ([], trials))[0].append(indication)
+        return list(groups.values())
+
+    @property
     def has_single_arm_trial(self):
         return any(
             t.design == TrialDesign.SINGLE_ARM for t in self.product.trials.all()
@@ -112,7 +122,8 @@ class PivotalTrial(models.Model):
     name = models.CharField(max_length=200)
     # Registry numbers as printed (NCT…, EudraCT…); seed checks their form.
     registry_ids = models.JSONField(default=list, blank=True)
-    phase = models.CharField(max_length=5, choices=TrialPhase)
+    # Blank when the cited documents do not print it.
+    phase = models.CharField(max_length=5, choices=TrialPhase, blank=True)
     design = models.CharField(max_length=30, choices=TrialDesign)
     comparator = models.TextField(blank=True)
     population = models.TextField()
@@ -130,7 +141,10 @@ class PivotalTrial(models.Model):
             models.UniqueConstraint(
                 fields=["product", "key"], name="catalog_pivotaltrial_key_once"
             ),
-            _choices_constraint("pivotaltrial", "phase", TrialPhase),
+            models.CheckConstraint(
+                condition=Q(phase__in=[*TrialPhase.values, ""]),
+                name="catalog_pivotaltrial_phase_valid",
+            ),
             _choices_constraint("pivotaltrial", "design", TrialDesign),
             # A control arm is what makes a trial randomised, and only then.
             models.CheckConstraint(
@@ -218,13 +232,22 @@ class TrialResult(models.Model):
             _choices_constraint("trialresult", "endpoint", Endpoint),
             models.CheckConstraint(
                 condition=Q(percent__isnull=True)
-                | Q(percent__gte=0, percent__lte=100, n__isnull=False, n__gte=1),
-                name="catalog_trialresult_percent_has_n",
+                | Q(percent__gte=0, percent__lte=100)
+                & (Q(n__isnull=True) | Q(n__gte=1)),
+                name="catalog_trialresult_percent_range",
             ),
-            # Exactly one kind of value: a rate, a median, or a hazard ratio.
+            # Exactly one kind of value: a rate, a median, or a hazard ratio;
+            # or none for an `other` endpoint, whose label gives the figure.
             models.CheckConstraint(
                 condition=(
                     Q(
+                        endpoint=Endpoint.OTHER,
+                        percent__isnull=True,
+                        median_months__isnull=True,
+                        median_not_reached=False,
+                        hazard_ratio__isnull=True,
+                    )
+                    | Q(
                         percent__isnull=False,
                         median_months__isnull=True,
                         median_not_reached=False,
@@ -277,7 +300,9 @@ class TrialResult(models.Model):
             return "percent"
         if self.hazard_ratio is not None:
             return "hazard_ratio"
-        return "median_months"
+        if self.median_months is not None or self.median_not_reached:
+            return "median_months"
+        return ""
 
 
 class LabelSafety(models.Model):
@@ -349,7 +374,8 @@ class SevereRate(models.Model):
     event = models.CharField(max_length=50, choices=SafetyEvent)
     label = models.CharField(max_length=300, blank=True)
     percent = models.FloatField()
-    n = models.PositiveIntegerField()
+    # Null when the document prints the rate without its denominator.
+    n = models.PositiveIntegerField(null=True, blank=True)
     population = models.CharField(max_length=300, blank=True)
     position = models.PositiveSmallIntegerField()
 
@@ -358,7 +384,8 @@ class SevereRate(models.Model):
         constraints = [
             _choices_constraint("severerate", "event", SafetyEvent),
             models.CheckConstraint(
-                condition=Q(percent__gte=0, percent__lte=100, n__gte=1),
+                condition=Q(percent__gte=0, percent__lte=100)
+                & (Q(n__isnull=True) | Q(n__gte=1)),
                 name="catalog_severerate_percent_range",
             ),
         ]

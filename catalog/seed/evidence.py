@@ -115,8 +115,9 @@ class _File:
         return trials
 
     def trial(self, child):
-        for name in ("key", "name", "phase", "design", "population"):
+        for name in ("key", "name", "design", "population"):
             child.field(name)
+        child.field("phase", required=False)
         child.field("comparator", required=False)
         for name in ("enrolled", "treated", "evaluable"):
             child.clean[name] = _count(child, name)
@@ -200,18 +201,19 @@ class _File:
 
     @staticmethod
     def value(child):
-        """Exactly one of a rate (with its n), a median or a hazard ratio."""
+        """Exactly one of a rate, a median or a hazard ratio; an `other`
+        endpoint may give its figure in its label instead."""
         kinds = [
             k for k in ("percent", "median_months", "hazard_ratio") if k in child.raw
         ]
-        if len(kinds) != 1:
+        label_only = not kinds and child.raw.get("endpoint") == Endpoint.OTHER
+        if len(kinds) != 1 and not label_only:
             child.error(
                 "needs exactly one of 'percent', 'median_months' or 'hazard_ratio'"
                 f" (found {', '.join(kinds) or 'none'})"
             )
+        # `n` is left out where the document prints no denominator.
         child.clean["percent"] = _number(child, "percent", low=0, high=100)
-        if child.clean["percent"] is not None and child.clean["n"] is None:
-            child.error("a 'percent' needs its denominator 'n'")
         child.clean["median_not_reached"] = (
             child.raw.get("median_months") == OpenBound.NOT_REACHED
         )
@@ -340,9 +342,8 @@ class _File:
             child.field("population", required=False)
             child.clean["percent"] = _number(child, "percent", low=0, high=100)
             child.clean["n"] = _count(child, "n")
-            for name in ("percent", "n"):
-                if child.clean[name] is None:
-                    child.error(f"'{name}' is required")
+            if child.clean["percent"] is None:
+                child.error("'percent' is required")
             rates.append(child.finish())
         return rates
 
