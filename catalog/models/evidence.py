@@ -6,6 +6,8 @@ Every fact cites one or more EvidenceSource rows. A product's sources are
 stored once each and numbered, so a page can list them and refer to them.
 """
 
+import re
+
 from django.db import models
 from django.db.models import Prefetch, Q, prefetch_related_objects
 
@@ -185,8 +187,8 @@ def registry_url(registry_id):
         return f"https://clinicaltrials.gov/study/{registry_id}"
     if registry_id.startswith("ISRCTN"):
         return f"https://www.isrctn.com/{registry_id}"
-    if registry_id.startswith("EudraCT "):
-        number = registry_id.removeprefix("EudraCT ")
+    number = registry_id.removeprefix("EudraCT ")
+    if re.fullmatch(r"\d{4}-\d{6}-\d{2}", number):
         return f"https://www.clinicaltrialsregister.eu/ctr-search/search?query={number}"
     return ""
 
