@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from catalog.evidence import figure, interval, natural_frequency, summary
+from catalog.models.evidence import registry_url
 
 
 def result(endpoint="complete-response-rate", design="single-arm", **values):
@@ -182,3 +183,23 @@ def test_an_other_endpoint_with_its_figure_in_its_label_shows_only_its_p_value()
     other = result("other", p_value="0.040")
     assert figure(other) == "p = 0.040"
     assert summary(other) == ""
+
+
+@pytest.mark.parametrize(
+    ("registry_id", "url"),
+    [
+        ("NCT02348216", "https://clinicaltrials.gov/study/NCT02348216"),
+        ("ISRCTN12345678", "https://www.isrctn.com/ISRCTN12345678"),
+        (
+            "EudraCT 2017-002261-22",
+            "https://www.clinicaltrialsregister.eu/ctr-search/search?query=2017-002261-22",
+        ),
+        (
+            "2017-002261-22",
+            "https://www.clinicaltrialsregister.eu/ctr-search/search?query=2017-002261-22",
+        ),
+        ("CTRI/2021/06/034249", ""),
+    ],
+)
+def test_registry_numbers_link_where_the_address_is_predictable(registry_id, url):
+    assert registry_url(registry_id) == url
