@@ -8,6 +8,7 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from catalog.audit import run_audit
+from catalog.audit_evidence import evidence_coverage
 from catalog.charts import (
     agency_approvals_by_year,
     approvals_by_year_and_agency,
@@ -280,6 +281,7 @@ def methodology(request):
         "stats": DatasetStats(),
         "coverage": coverage_by_agency(),
         "audit": run_audit(),
+        "evidence_coverage": evidence_coverage(),
     }
     return render(request, "catalog/methodology.html", context)
 

@@ -5,7 +5,13 @@ from django.core.management import call_command
 
 from catalog.audit_evidence import evidence_coverage
 from catalog.models import PivotalTrial, TrialResult
-from tests.conftest import make_disease, make_event, make_indication, make_product
+from tests.conftest import (
+    make_disease,
+    make_event,
+    make_indication,
+    make_many_products,
+    make_product,
+)
 from tests.test_evidence_pages import make_evidence
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +59,20 @@ def test_the_command_prints_the_coverage(car_t, capsys):
     assert "1 of 2 authorised indications (50%) rest on a pivotal trial" in out
     assert "1 of 1 products (100%) have label safety" in out
     assert "  testaleucel: second" in out
+
+
+def test_the_data_page_shows_the_coverage(car_t, client):
+    response = client.get("/about/data/")
+    assert (
+        "1 of 2 authorised indications of engineered and gene-modified products (50%)"
+        in response.content.decode()
+    )
+
+
+def test_the_data_page_query_count_stays_fixed_with_evidence(
+    client, django_assert_max_num_queries
+):
+    for product in make_many_products(make_disease(), 20):
+        make_evidence(product, product.indications.get())
+    with django_assert_max_num_queries(21):
+        assert client.get("/about/data/").status_code == 200
