@@ -7,7 +7,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 
-from catalog.choices import AUTHORISED_STATUSES, GeneModification, Modality
+from catalog.choices import (
+    AUTHORISED_STATUSES,
+    GeneModification,
+    Modality,
+    SourceKind,
+)
 from catalog.models import IndicationStatus, PivotalTrial, Product
 
 TARGET_SHARE = 0.95
@@ -38,6 +43,17 @@ class EvidenceCoverage:
         return _share(self.products_with_safety, self.products)
 
 
+# The bar: a figure counts when it was read in the label, the
+# assessment report or the trial's publication. Press, sponsor and copy sites
+# stay on the page, marked by their kind, but do not count towards it.
+LABEL_KINDS = frozenset({SourceKind.REGULATOR, SourceKind.LABEL})
+TRIAL_KINDS = LABEL_KINDS | {SourceKind.JOURNAL}
+
+
+def _read_in(fact, kinds):
+    return any(source.kind in kinds for source in fact.sources.all())
+
+
 def _share(part, whole):
     return part / whole if whole else 1.0
 
@@ -57,14 +73,14 @@ def evidence_coverage() -> EvidenceCoverage:
     authorised = IndicationStatus.objects.filter(
         status__in=AUTHORISED_STATUSES
     ).select_related("indication")
-    trials = PivotalTrial.objects.prefetch_related("indications", "results")
+    trials = PivotalTrial.objects.prefetch_related("indications", "results__sources")
     products = (
         in_scope()
         .order_by("slug")
         .prefetch_related(
             Prefetch("statuses", queryset=authorised, to_attr="authorised_rows"),
             Prefetch("trials", queryset=trials),
-            "safety_labels",
+            "safety_labels__sources",
         )
     )
     coverage = EvidenceCoverage()
@@ -78,14 +94,15 @@ def _count_product(coverage, product):
     if not indications:
         return  # nothing authorised: no evidence is expected yet
     coverage.products += 1
-    if product.safety_labels.all():
+    if any(_read_in(label, LABEL_KINDS) for label in product.safety_labels.all()):
         coverage.products_with_safety += 1
     else:
         coverage.missing_safety.append(product.slug)
     backed = {
         indication.pk
         for trial in product.trials.all()
-        if trial.registry_ids and any(r.primary for r in trial.results.all())
+        if trial.registry_ids
+        and any(r.primary and _read_in(r, TRIAL_KINDS) for r in trial.results.all())
         for indication in trial.indications.all()
     }
     for pk, indication in sorted(indications.items(), key=lambda i: i[1].position):

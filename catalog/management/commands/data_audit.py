@@ -104,9 +104,10 @@ class Command(BaseCommand):
                 f"{TARGET_SHARE:.0%}): {coverage.covered_indications} of "
                 f"{coverage.indications} authorised indications "
                 f"({coverage.trial_share:.0%}) rest on a pivotal trial with a "
-                f"registry ID and a primary result; {coverage.products_with_safety} "
+                f"registry ID and a primary result read in the label, an assessment "
+                f"report or the trial's publication; {coverage.products_with_safety} "
                 f"of {coverage.products} products ({coverage.safety_share:.0%}) "
-                "have label safety."
+                "have label safety read in a label or a regulator's record."
             )
         )
         self.section(
