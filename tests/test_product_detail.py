@@ -72,7 +72,7 @@ def test_it_shows_each_decision_with_its_date_and_source(client, product):
     )
     assertContains(
         response,
-        '<strong><abbr title="U.S. Food and Drug Administration">United States · FDA'
+        '<strong><abbr title="U.S. Food and Drug Administration">United States (FDA)'
         "</abbr>: Accelerated approval</strong>",
         html=True,
     )
@@ -133,8 +133,8 @@ def test_the_matrix_shows_each_agencys_latest_decision_per_indication(client, pr
         .split("</table>")[0]
     )
     # Regulators are named with their place; the first to decide comes first.
-    assert matrix.index(">United States · FDA<") < matrix.index(
-        ">European Union · EC/EMA<"
+    assert matrix.index(">United States (FDA)<") < matrix.index(
+        ">European Union (EC/EMA)<"
     )
     rows = matrix.split("<tr>")[2:]
     assert "Accelerated approval" in rows[0] and "Conditional approval" in rows[0]

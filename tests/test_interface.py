@@ -1,0 +1,67 @@
+"""What a reader notices about the interface itself (issue #11): the header,
+the design system page, regulators named with their place."""
+
+import re
+
+import pytest
+from pytest_django.asserts import assertContains
+
+from tests.conftest import make_approved_product, make_disease
+
+pytestmark = pytest.mark.django_db
+
+
+def _header(response):
+    page = response.content.decode()
+    return page.split('<header class="site-header">')[1].split("</header>")[0]
+
+
+def test_header_folds_its_links_into_a_menu_that_needs_no_script(client):
+    header = _header(client.get("/"))
+    # One landmark, a <details> menu a phone can open without JavaScript,
+    # and a search link that stays in the row.
+    assert header.count("<nav ") == 1
+    assert re.search(r'<details class="site-menu">\s*<summary>Menu</summary>', header)
+    assert 'class="site-nav__search" href="/search/"' in header
+    assert "<script" not in header
+
+
+def test_footer_links_to_the_design_system(client):
+    response = client.get("/")
+    assertContains(response, '<a href="/style/">Design system</a>', html=True)
+
+
+def test_design_system_page_shows_every_component(
+    client, django_assert_max_num_queries
+):
+    make_approved_product(make_disease(), brand_name="Cardcel")
+    with django_assert_max_num_queries(8):
+        response = client.get("/style/")
+    assert response.status_code == 200
+    for component in (
+        'class="search-form"',
+        'class="card product-card"',
+        'class="badge badge--withdrawn"',
+        'class="notice notice--warning"',
+        'class="glance"',
+        'class="table-scroll"',
+        'class="table-cue"',
+        'class="data-table table-stack"',
+        'class="breadcrumbs"',
+        'class="disclosure"',
+    ):
+        assertContains(response, component)
+    assertContains(response, "Cardcel")
+
+
+def test_statuses_name_the_country_before_the_regulator(client):
+    disease = make_disease()
+    make_approved_product(disease, brand_name="Placecel")
+    response = client.get(f"/diseases/{disease.slug}/")
+    assertContains(
+        response,
+        '<span class="badge badge--approved">Approved</span>'
+        ' <abbr class="regulator" title="U.S. Food and Drug Administration">'
+        "United States (FDA)</abbr>",
+        html=True,
+    )
