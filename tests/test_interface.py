@@ -65,3 +65,26 @@ def test_statuses_name_the_country_before_the_regulator(client):
         "United States (FDA)</abbr>",
         html=True,
     )
+
+
+def test_product_list_puts_filters_behind_a_disclosure(client):
+    disease = make_disease()
+    make_approved_product(disease, brand_name="Listcel")
+    page = client.get("/products/?modality=car-t").content.decode()
+    browse = page.split('<div class="browse">')[1]
+    # One closed line, then the results: a phone sees products first.
+    assert re.match(
+        r'\s*(\{#.*?#\}\s*)?<details class="filters-disclosure" data-open-wide>\s*'
+        r'<summary>Filter and sort <span class="muted count">\(1 applied\)</span>',
+        browse,
+    )
+    disclosure = browse.split("</details>\n    <section")[0]
+    assert '<form class="filters"' in disclosure
+    assert browse.index("</form>") < browse.index("Listcel")
+    assert 'src="/static/js/disclosure.js" defer' in page
+
+
+def test_facet_counts_do_not_break_mid_number(client):
+    make_approved_product(make_disease(), brand_name="Countcel")
+    response = client.get("/products/")
+    assertContains(response, '<span class="muted count">(1)</span>', html=True)
