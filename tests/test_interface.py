@@ -1,12 +1,14 @@
 """What a reader notices about the interface itself (issue #11): the header,
 the design system page, regulators named with their place."""
 
+import datetime
 import re
 
 import pytest
 from pytest_django.asserts import assertContains
 
-from tests.conftest import make_approved_product, make_disease
+from catalog.models import Agency
+from tests.conftest import make_agency, make_approved_product, make_disease, make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +90,45 @@ def test_facet_counts_do_not_break_mid_number(client):
     make_approved_product(make_disease(), brand_name="Countcel")
     response = client.get("/products/")
     assertContains(response, '<span class="muted count">(1)</span>', html=True)
+
+
+def _glance(response):
+    page = response.content.decode()
+    return page.split('<section class="glance"')[1].split("</section>")[0]
+
+
+def test_product_page_opens_with_an_at_a_glance_panel(client):
+    disease = make_disease(name="Parkinson's disease", slug="parkinsons-disease")
+    product = make_approved_product(disease, brand_name="Glancecel")
+    ec = make_agency(slug="ec", short_name="EC/EMA", name="European Commission")
+    ec.region = "European Union"
+    ec.save()
+    indication = product.indications.get()
+    make_event(product, [indication], agency=ec, date=datetime.date(2021, 3, 2))
+    make_event(
+        product,
+        [indication],
+        agency=ec,
+        event_type="withdrawal",
+        date=datetime.date(2024, 3, 12),
+    )
+    assert Agency.objects.count() == 2
+    response = client.get(f"/products/{product.slug}/")
+    glance = _glance(response)
+    page = response.content.decode()
+    # It comes before the detail, and says where and since when, with places.
+    assert page.index('class="glance"') < page.index('id="matrix-heading"')
+    assert "<dt>Authorised in</dt>" in glance
+    assert re.search(
+        r'United States \(FDA\)</abbr> since <time datetime="2020-01-15">'
+        r"15 January 2020</time>",
+        glance,
+    )
+    assert "Parkinson&#x27;s disease</a>" in glance
+    assert re.search(
+        r"Withdrawal by <abbr [^>]*>European Union \(EC/EMA\)</abbr>, "
+        r'<time datetime="2024-03-12">12 March 2024</time>',
+        glance,
+    )
+    # The science and the sources follow, in that order.
+    assert page.index('id="science-heading"') < page.index('id="sources-heading"')

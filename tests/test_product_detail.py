@@ -189,7 +189,13 @@ def test_it_flags_unverified_facts(client, product):
         note="Date from one news report.",
     )
     response = client.get("/products/tisagenlecleucel/")
-    assertContains(response, 'title="Date from one news report."')
+    # The curator's note sits with its numbered source, not in the timeline.
+    page = response.content.decode()
+    sources = page.split('<ol class="sources">')[1].split("</ol>")[0]
+    assert '<p class="note">Note: Date from one news report.</p>' in sources
+    timeline = page.split('<ol class="timeline">')[1].split("</ol>")[0]
+    assert "Date from one news report" not in timeline
+    assert '<a class="ref" href="#source-1" aria-label="Source 1">[1]</a>' in timeline
     assertContains(response, "could not be confirmed from a primary source")
 
 
