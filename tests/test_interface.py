@@ -8,6 +8,7 @@ import pytest
 from pytest_django.asserts import assertContains
 
 from catalog.models import Agency
+from catalog.search import rebuild_index
 from tests.conftest import make_agency, make_approved_product, make_disease, make_event
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +133,26 @@ def test_product_page_opens_with_an_at_a_glance_panel(client):
     )
     # The science and the sources follow, in that order.
     assert page.index('id="science-heading"') < page.index('id="sources-heading"')
+
+
+def test_product_names_sort_whatever_their_case_on_pages_and_api(client):
+    disease = make_disease()
+    for slug, name in (("ari", "ARI0002h"), ("abecma", "Abecma"), ("zeta", "zetacel")):
+        make_approved_product(disease, slug=slug, brand_name=name)
+    page = client.get("/products/").content.decode()
+    shown = re.findall(r'<h3 class="card__title"><a href="[^"]+">([^<]+)</a>', page)
+    assert shown == ["Abecma", "ARI0002h", "zetacel"]
+    api = client.get("/api/v1/products/").json()["results"]
+    assert [product["brand_name"] for product in api] == shown
+    sorted_by_date = client.get("/api/v1/products/?sort=first-approval").json()
+    # Same day for all three: the name, case aside, settles the order.
+    assert [p["brand_name"] for p in sorted_by_date["results"]] == shown
+
+
+def test_disease_names_keep_their_capitals_in_search_headings(client):
+    disease = make_disease(slug="ada-scid", name="ADA-SCID")
+    make_approved_product(disease, brand_name="Strimvelis")
+    rebuild_index()
+    response = client.get("/search/", {"q": "ADA-SCID"})
+    assertContains(response, '<a href="/diseases/ada-scid/">ADA-SCID</a>')
+    assert "ada-scid</a>" not in response.content.decode()
