@@ -156,3 +156,10 @@ def test_disease_names_keep_their_capitals_in_search_headings(client):
     response = client.get("/search/", {"q": "ADA-SCID"})
     assertContains(response, '<a href="/diseases/ada-scid/">ADA-SCID</a>')
     assert "ada-scid</a>" not in response.content.decode()
+
+
+def test_pages_carry_a_print_stylesheet(client):
+    response = client.get("/")
+    assertContains(
+        response, '<link rel="stylesheet" href="/static/css/print.css" media="print">'
+    )
