@@ -2,12 +2,14 @@
 the design system page, regulators named with their place."""
 
 import datetime
+import html
+import json
 import re
 
 import pytest
 from pytest_django.asserts import assertContains
 
-from catalog.models import Agency
+from catalog.models import Agency, ProductAlias
 from catalog.search import rebuild_index
 from tests.conftest import make_agency, make_approved_product, make_disease, make_event
 
@@ -163,3 +165,48 @@ def test_pages_carry_a_print_stylesheet(client):
     assertContains(
         response, '<link rel="stylesheet" href="/static/css/print.css" media="print">'
     )
+
+
+def _head_tag(page, pattern):
+    found = re.search(pattern, page.split("</head>")[0])
+    assert found, pattern
+    return html.unescape(found[1])
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/products/", "/products/ogcel/", "/style/", "/no-such-page/"]
+)
+def test_every_page_has_open_graph_title_and_description(client, path):
+    make_approved_product(make_disease(), slug="ogcel", brand_name="Ogcel")
+    page = client.get(path).content.decode()
+    title = _head_tag(page, r"<title>(.*?) · CellTx</title>")
+    description = _head_tag(page, r'<meta name="description" content="([^"]*)">')
+    assert _head_tag(page, r'<meta property="og:title" content="([^"]*)">') == title
+    og_description = r'<meta property="og:description" content="([^"]*)">'
+    assert _head_tag(page, og_description) == description
+    assert title and description
+
+
+def test_product_page_describes_the_product_in_json_ld(client):
+    product = make_approved_product(
+        make_disease(),
+        slug="tisagenlecleucel",
+        brand_name="Kymriah",
+        summary="A summary that tries to end the block early </script><script>x",
+    )
+    ProductAlias.objects.create(product=product, name="CTL019", kind="code")
+    page = client.get("/products/tisagenlecleucel/").content.decode()
+    blocks = re.findall(
+        r'<script type="application/ld\+json">(.*?)</script>', page, re.S
+    )
+    assert len(blocks) == 1
+    data = json.loads(blocks[0])
+    assert data["@type"] == "Drug"
+    assert data["name"] == "Kymriah"
+    assert data["alternateName"] == ["tisagenlecleucel", "CTL019"]
+    assert data["manufacturer"] == {"@type": "Organization", "name": "Acme Cells"}
+    assert data["description"].endswith("</script><script>x")
+    # Data, not script: the page still has no inline JavaScript for the CSP
+    # (script-src 'self') to refuse.
+    inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", page)
+    assert inline == [' type="application/ld+json"']

@@ -2,9 +2,12 @@
 the "at a glance" panel and the numbered sources. Nothing here queries the
 database; everything reads ProductQuerySet.for_detail()'s prefetches."""
 
+import json
 from dataclasses import dataclass, field
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from catalog.choices import EventType
 
@@ -133,3 +136,34 @@ def product_sources(product):
         about = f"licence transfer, {change.display_date}"
         sources.cite(change.source_url, title="", kind="Record", about=about)
     return sources
+
+
+# As django.utils.html.json_script: no "</script>" or comment can close the
+# block early, whatever the data holds.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag(takes_context=True)
+def product_json_ld(context, product):
+    """schema.org data for search engines, as a data block: browsers never run
+    a script whose type is not JavaScript, so the CSP's script-src does not
+    apply to it (and it adds no inline script)."""
+    request = context["request"]
+    aliases = [alias.name for alias in product.aliases.all()]
+    if product.nonproprietary_name:
+        aliases.insert(0, product.nonproprietary_name)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Drug",
+        "name": product.brand_name,
+        "alternateName": list(dict.fromkeys(aliases)),
+        "description": product.summary,
+        "url": request.build_absolute_uri(product.get_absolute_url()),
+        "manufacturer": {"@type": "Organization", "name": product.sponsor.name},
+    }
+    if product.nonproprietary_name:
+        data["nonProprietaryName"] = product.nonproprietary_name
+    text = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
+    return format_html(
+        '<script type="application/ld+json">{}</script>', mark_safe(text)
+    )
