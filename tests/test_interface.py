@@ -11,6 +11,7 @@ from pytest_django.asserts import assertContains
 
 from catalog.models import Agency, ProductAlias
 from catalog.search import rebuild_index
+from catalog.templatetags.celltx import lower_first
 from tests.conftest import make_agency, make_approved_product, make_disease, make_event
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +211,18 @@ def test_product_page_describes_the_product_in_json_ld(client):
     # (script-src 'self') to refuse.
     inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", page)
     assert inline == [' type="application/ld+json"']
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Patient's own blood cells", "patient's own blood cells"),
+        ("Accelerated approval", "accelerated approval"),
+        ("T cells", "T cells"),
+        ("CAR-T cells", "CAR-T cells"),
+        ("NK cells", "NK cells"),
+        ("ADA-SCID", "ADA-SCID"),
+    ],
+)
+def test_lower_first_keeps_the_capitals_of_names(text, expected):
+    assert lower_first(text) == expected
