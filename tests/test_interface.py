@@ -116,6 +116,14 @@ def test_product_page_opens_with_an_at_a_glance_panel(client):
         event_type="withdrawal",
         date=datetime.date(2024, 3, 12),
     )
+    fda = Agency.objects.get(slug="fda")
+    make_event(
+        product,
+        [indication],
+        agency=fda,
+        event_type="label-restriction",
+        date=datetime.date(2023, 6, 1),
+    )
     assert Agency.objects.count() == 2
     response = client.get(f"/products/{product.slug}/")
     glance = _glance(response)
@@ -129,9 +137,19 @@ def test_product_page_opens_with_an_at_a_glance_panel(client):
         glance,
     )
     assert "Parkinson&#x27;s disease</a>" in glance
+    # A withdrawal is said once, with its place and date.
     assert re.search(
-        r"Withdrawal by <abbr [^>]*>European Union \(EC/EMA\)</abbr>, "
+        r"<dt>Not authorised now</dt>\s*<dd>\s*<ul>\s*<li>Withdrawn: "
+        r"<abbr [^>]*>European Union \(EC/EMA\)</abbr> since "
         r'<time datetime="2024-03-12">12 March 2024</time>',
+        glance,
+    )
+    assert "Withdrawal by" not in glance
+    # A change where the approval stands is listed as a change.
+    assert re.search(
+        r"<dt>Status changes</dt>\s*<dd>\s*<ul>\s*<li>Indication restricted by "
+        r"<abbr [^>]*>United States \(FDA\)</abbr>, "
+        r'<time datetime="2023-06-01">1 June 2023</time>',
         glance,
     )
     # The science and the sources follow, in that order.

@@ -71,8 +71,11 @@ def product_glance(product):
         else:
             glance.not_authorised.append(summary)
     glance.authorised.sort(key=lambda a: (_first_day(a.first), a.agency.region))
+    # A regulator that no longer authorises it is already named, with its
+    # status and date; changes here are those where some approval stands.
+    lost = {summary.agency for summary in glance.not_authorised}
     for event in product.events.all():
-        if event.event_type in STATUS_CHANGE_EVENTS:
+        if event.event_type in STATUS_CHANGE_EVENTS and event.agency not in lost:
             glance.changes.append(event)
         if event.term_ends:
             glance.time_limited.append(event)
