@@ -7,11 +7,13 @@ import json
 import re
 
 import pytest
+from django.template import Context, Template
 from pytest_django.asserts import assertContains
 
 from catalog.models import Agency, ProductAlias
 from catalog.search import rebuild_index
 from catalog.templatetags.celltx import lower_first
+from catalog.templatetags.product_page import Sources
 from tests.conftest import make_agency, make_approved_product, make_disease, make_event
 
 pytestmark = pytest.mark.django_db
@@ -244,3 +246,16 @@ def test_product_page_describes_the_product_in_json_ld(client):
 )
 def test_lower_first_keeps_the_capitals_of_names(text, expected):
     assert lower_first(text) == expected
+
+
+def test_a_section_can_cite_into_the_numbered_sources():
+    sources = Sources()
+    sources.cite("https://www.fda.gov/x", title="", kind="Label")
+    rendered = Template(
+        "{% load product_page %}"
+        '{% cite sources "https://www.fda.gov/x" as old %}'
+        '{% cite sources "https://doi.org/10.1/abc" "A trial" as new %}'
+        "{{ old }} {{ new }}"
+    ).render(Context({"sources": sources}))
+    assert rendered == "1 2"
+    assert sources.entries[1].title == "A trial"

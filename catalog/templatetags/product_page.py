@@ -141,6 +141,14 @@ def product_sources(product):
     return sources
 
 
+@register.simple_tag
+def cite(sources, url, title="", kind="Source", about=""):
+    """The number of `url` in the page's sources, adding it if new, for
+    sections included before the sources list:
+    {% cite sources url title as number %}<a class="ref" href="#source-{{ number }}">."""
+    return sources.cite(url, title=title, kind=kind, about=about).number
+
+
 # As django.utils.html.json_script: no "</script>" or comment can close the
 # block early, whatever the data holds.
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
