@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django.db.models import Count, F
+from django.db.models.functions import Lower
 from django.http import QueryDict
 from django.utils.text import slugify
 
@@ -44,22 +45,25 @@ from catalog.search import relevance, search, search_products
 
 STATUS_CHOICES = [(AUTHORISED, "Authorised now (any pathway)"), *Status.choices]
 EXACT_CHOICES = [("0", "Also narrower diseases"), ("1", "This disease only")]
+# Names sort as a reader sorts them, whatever their case: Abecma before
+# ARI0002h (issue #11); the slug settles ties.
+BY_NAME = (Lower("brand_name"), "slug")
 SORTS = {
     # With a search, the best matches first (the default then); the order
     # comes from the search itself, see ProductFilter.sort_by.
-    "relevance": ("Best match", ("brand_name", "slug")),
-    "name": ("Name", ("brand_name", "slug")),
+    "relevance": ("Best match", BY_NAME),
+    "name": ("Name", BY_NAME),
     "first-approval": (
         "First approval, oldest first",
-        (F("first_authorised_on").asc(nulls_last=True), "brand_name"),
+        (F("first_authorised_on").asc(nulls_last=True), *BY_NAME),
     ),
     "recent": (
         "Most recent decision first",
-        (F("latest_event_on").desc(nulls_last=True), "brand_name"),
+        (F("latest_event_on").desc(nulls_last=True), *BY_NAME),
     ),
     "indications": (
         "Most approved indications first",
-        ("-authorised_indication_count", "brand_name"),
+        ("-authorised_indication_count", *BY_NAME),
     ),
 }
 DEFAULT_SORT = "name"

@@ -54,6 +54,7 @@ urlpatterns = [
     path("changelog/feed.atom", feeds.ChangelogFeed(), name="changelog-feed"),
     # About the data
     path("about/data/", views.methodology, name="methodology"),
+    path("style/", views.style_guide, name="style"),
     path(
         "cell-sources/<slug:slug>/",
         views.CellSourceDetailView.as_view(),

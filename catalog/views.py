@@ -15,7 +15,7 @@ from catalog.charts import (
     approvals_by_year_and_modality,
     product_timeline,
 )
-from catalog.choices import Modality
+from catalog.choices import Modality, Status
 from catalog.compare import CompareSelection
 from catalog.filters import SORTS, ProductFilter
 from catalog.models import (
@@ -293,3 +293,11 @@ def glossary(request):
 
 class GuideDetailView(DetailView):
     queryset = Guide.objects.prefetch_related("references")
+
+
+def style_guide(request):
+    """The design system: every component, with two real cards to show them
+    at their real size and height."""
+    products = Product.objects.for_listing().filter(first_authorised_on__isnull=False)
+    context = {"products": products[:2], "statuses": list(Status)}
+    return render(request, "catalog/style_guide.html", context)

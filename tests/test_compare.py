@@ -45,7 +45,7 @@ def test_four_products_side_by_side(client, products):
         html=True,
     )
     assertContains(response, "For Follicular lymphoma: Adults", count=4)
-    assertContains(response, "United States · EC/EMA", count=4)
+    assertContains(response, "United States (EC/EMA)", count=4)
     assertContains(response, "CAR-T cells", count=4)
 
 

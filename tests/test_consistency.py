@@ -16,12 +16,14 @@ import pytest
 
 from catalog.choices import AUTHORISED_STATUSES
 from catalog.models import Agency, Disease, DiseaseLineage, IndicationStatus, Product
+from catalog.templatetags.celltx import regulator
 
 pytestmark = pytest.mark.django_db
 
 AUTHORISED = {status.value for status in AUTHORISED_STATUSES}
 STATUS_BADGE = re.compile(
-    r'<abbr title="[^"]*">([^<]*)</abbr>\s*<span class="badge badge--([a-z-]+)">'
+    r'<span class="badge badge--([a-z-]+)">[^<]*</span>\s*'
+    r'<abbr class="regulator" title="[^"]*">([^<]*)</abbr>'
 )
 PRODUCT_LINK = re.compile(r'href="/products/([-a-z0-9]+)/"')
 
@@ -29,7 +31,7 @@ PRODUCT_LINK = re.compile(r'href="/products/([-a-z0-9]+)/"')
 @pytest.fixture
 def truth(seeded):
     """What the pages must agree on, and the lookups to read them with."""
-    agency_of = {a.display_name: a.slug for a in Agency.objects.all()}
+    agency_of = {regulator(a): a.slug for a in Agency.objects.all()}
     ancestors = defaultdict(set)
     for ancestor, descendant in DiseaseLineage.objects.values_list(
         "ancestor__slug", "descendant__slug"
@@ -102,7 +104,7 @@ def _from_disease_pages(client, agency_of):
         page = client.get(f"/diseases/{disease}/").content.decode()
         for card in page.split('<article class="card product-card">')[1:]:
             product = PRODUCT_LINK.search(card)[1]
-            for name, status in STATUS_BADGE.findall(card):
+            for status, name in STATUS_BADGE.findall(card):
                 if status in AUTHORISED:
                     found[disease, agency_of[name]].add(product)
     return found

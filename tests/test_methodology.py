@@ -48,7 +48,7 @@ def test_its_counts_come_from_the_data(client):
         response, '<tr><th scope="row">Under review</th><td>1</td></tr>', html=True
     )
     assertContains(response, "1 decision marked unverified.")
-    assertContains(response, '<a href="/agencies/fda/">FDA</a>')
+    assertContains(response, '<a href="/agencies/fda/">United States (FDA)</a>')
 
 
 def test_its_query_count_is_fixed(client, django_assert_max_num_queries):
@@ -115,7 +115,9 @@ def test_it_shows_the_audit_and_lists_decisions_without_a_regulator_source(clien
         html=True,
     )
     assertContains(response, "1 time-limited approval whose term ends")
-    assertContains(response, '<a href="/products/cited/">Cited</a> (FDA, term ends')
+    assertContains(
+        response, '<a href="/products/cited/">Cited</a> (United States (FDA), term ends'
+    )
 
 
 def test_it_states_the_licence_and_how_to_cite_the_version(client):

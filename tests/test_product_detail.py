@@ -72,7 +72,7 @@ def test_it_shows_each_decision_with_its_date_and_source(client, product):
     )
     assertContains(
         response,
-        '<strong><abbr title="U.S. Food and Drug Administration">United States · FDA'
+        '<strong><abbr title="U.S. Food and Drug Administration">United States (FDA)'
         "</abbr>: Accelerated approval</strong>",
         html=True,
     )
@@ -133,8 +133,8 @@ def test_the_matrix_shows_each_agencys_latest_decision_per_indication(client, pr
         .split("</table>")[0]
     )
     # Regulators are named with their place; the first to decide comes first.
-    assert matrix.index(">United States · FDA<") < matrix.index(
-        ">European Union · EC/EMA<"
+    assert matrix.index(">United States (FDA)<") < matrix.index(
+        ">European Union (EC/EMA)<"
     )
     rows = matrix.split("<tr>")[2:]
     assert "Accelerated approval" in rows[0] and "Conditional approval" in rows[0]
@@ -189,7 +189,13 @@ def test_it_flags_unverified_facts(client, product):
         note="Date from one news report.",
     )
     response = client.get("/products/tisagenlecleucel/")
-    assertContains(response, 'title="Date from one news report."')
+    # The curator's note sits with its numbered source, not in the timeline.
+    page = response.content.decode()
+    sources = page.split('<ol class="sources">')[1].split("</ol>")[0]
+    assert '<p class="note">Note: Date from one news report.</p>' in sources
+    timeline = page.split('<ol class="timeline">')[1].split("</ol>")[0]
+    assert "Date from one news report" not in timeline
+    assert '<a class="ref" href="#source-1" aria-label="Source 1">[1]</a>' in timeline
     assertContains(response, "could not be confirmed from a primary source")
 
 

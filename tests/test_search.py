@@ -111,14 +111,15 @@ def test_a_typo_is_corrected_and_said(catalog):
 
 def test_a_known_disease_without_products_is_said_plainly(client, catalog):
     response = client.get("/search/", {"q": "melanoma"})
-    assertContains(response, "No authorised cell therapy exists for melanoma")
+    # Names keep their capitals (issue #11: "parkinson's disease", "b-cell").
+    assertContains(response, "No authorised cell therapy exists for Melanoma")
 
 
 def test_the_results_page_names_the_diseases_matched(client, catalog):
     response = client.get("/search/", {"q": "lymphoma"})
     assertContains(
         response,
-        'Therapies for <a href="/diseases/lymphoma/">lymphoma</a> and 2 narrower diseases',
+        'Therapies for <a href="/diseases/lymphoma/">Lymphoma</a> and 2 narrower diseases',
     )
     assertContains(
         response, "<li>Follicular lymphoma, a kind of lymphoma</li>", html=True

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.functional import cached_property
 
@@ -148,7 +149,8 @@ class Product(models.Model):
     objects = ProductQuerySet.as_manager()
 
     class Meta:
-        ordering = ("brand_name", "slug")
+        # Case-insensitive, as a reader sorts: Abecma before ARI0002h.
+        ordering = (Lower("brand_name"), "slug")
         constraints = [
             _choices_constraint("product", "modality", Modality),
             _choices_constraint("product", "gene_modification", GeneModification),
@@ -227,7 +229,7 @@ class Product(models.Model):
                     "indications__diseases", filter=shared, distinct=True
                 )
             )
-            .order_by("-shared", "brand_name")
+            .order_by("-shared", Lower("brand_name"))
             .values_list("pk", flat=True)[:limit]
         )
         ids = list(dict.fromkeys(candidates))

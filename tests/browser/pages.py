@@ -25,5 +25,6 @@ PAGES = {
     "downloads": "/downloads/",
     "api-guide": "/api/",
     "changelog": "/changelog/",
+    "style": "/style/",
     "not-found": "/no-such-page/",
 }

@@ -58,7 +58,11 @@ def test_each_page_type_has_its_own_title_and_description(client, seeded):
     assert len(set(titles)) == len(titles)
     # Only a filtered list shares the list's description, and the list is its canonical.
     assert len(set(descriptions)) == len(descriptions) - 1
-    for name, (_, _, canonical, html) in heads.items():
+    for name, (title, description, canonical, html) in heads.items():
+        # Link previews show the page's own title and description.
+        og_title = title.removesuffix(" · CellTx")
+        assert f'<meta property="og:title" content="{og_title}">' in html, name
+        assert f'<meta property="og:description" content="{description}">' in html
         if name == "not-found":
             assert canonical is None
             continue

@@ -64,6 +64,10 @@ def test_list_filters_survive_a_visit_to_a_product(site, browser, javascript):
     cards = page.locator("main .card__title a")
 
     page.goto(site + "/products/")
+    # On a phone, or without JavaScript, the filters wait behind a disclosure.
+    disclosure = page.locator("details.filters-disclosure")
+    if disclosure.get_attribute("open") is None:
+        disclosure.locator("summary").first.click()
     filters = page.get_by_role("form", name="Filter products")
     filters.get_by_label("Disease, product or target").fill("lymphoma")
     kind = filters.locator("details", has_text="Kind of therapy")

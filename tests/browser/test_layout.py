@@ -45,6 +45,10 @@ def test_checkboxes_are_24px_and_next_to_their_label(site, browser, width):
     page = context.new_page()
     for path in (PAGES["search"], PAGES["product-list"]):
         page.goto(site + path)
+        # On a phone the filters wait behind a disclosure: open it as a user would.
+        closed = page.locator("details.filters-disclosure:not([open]) > summary")
+        if closed.count():
+            closed.click()
         gaps = page.evaluate(
             """() => Array.from(document.querySelectorAll(
                 'label > input[type=checkbox]'), (box) => {
