@@ -16,7 +16,7 @@ from catalog.charts import (
     product_timeline,
 )
 from catalog.choices import Modality, Status
-from catalog.compare import CompareSelection
+from catalog.compare import CompareSelection, ProductNames, suggested_comparisons
 from catalog.filters import SORTS, ProductFilter
 from catalog.models import (
     Agency,
@@ -268,10 +268,14 @@ class TargetDetailView(DetailView):
 
 
 def compare(request):
-    selection = CompareSelection.from_query(request.GET.getlist("products"))
+    names = ProductNames()
+    selection = CompareSelection.from_query(
+        request.GET.getlist("products"), typed=request.GET.getlist("add"), names=names
+    )
     context = {
         "selection": selection,
-        "choices": Product.objects.only("slug", "brand_name", "nonproprietary_name"),
+        "names": names.suggestions,
+        "suggestions": suggested_comparisons(),
     }
     return render(request, "catalog/compare.html", context)
 

@@ -3,6 +3,7 @@
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
+from catalog.models import Administration
 from tests.conftest import make_disease, make_many_products
 from tests.test_evidence_pages import make_evidence
 
@@ -49,3 +50,24 @@ def test_its_query_count_is_fixed(client, count, django_assert_max_num_queries):
     with django_assert_max_num_queries(30):
         response = client.get(compare_url(products))
     assertContains(response, NOT_HEAD_TO_HEAD)
+
+
+def test_the_labelled_dose_sits_beside_the_others(client):
+    products = make_many_products(make_disease(), 2)
+    Administration.objects.create(
+        product=products[0],
+        dose="One infusion of 2 × 10⁶ CAR-positive T cells per kg",
+        lymphodepletion="Fludarabine and cyclophosphamide for three days",
+    )
+    response = client.get(compare_url(products))
+    assertContains(response, '<th scope="row">Dose and how it is given</th>', html=True)
+    assertContains(
+        response, "<p>One infusion of 2 × 10⁶ CAR-positive T cells per kg</p>"
+    )
+    assertContains(response, "Before it: Fludarabine and cyclophosphamide")
+    assertContains(response, "Not recorded yet", count=1)
+
+
+def test_no_dose_recorded_no_dose_row(client):
+    products = make_many_products(make_disease(), 2)
+    assertNotContains(client.get(compare_url(products)), "Dose and how it is given")
