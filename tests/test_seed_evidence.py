@@ -6,6 +6,7 @@ products: the real, cited figures live in fixtures/evidence/.
 
 import copy
 import datetime
+import shutil
 
 import pytest
 import yaml
@@ -358,10 +359,18 @@ def test_registry_ids_of_each_register_are_accepted(check, registry_id):
 # --- loading ----------------------------------------------------------------
 
 
-def seed_with(folder, data):
-    path = folder / "evidence" / f"{data['product']}.yaml"
-    path.parent.mkdir(exist_ok=True)
+def only_evidence(folder, data):
+    """The copy's evidence folder holding this one file: the curated files
+    would otherwise join in, and these tests count rows."""
+    folder = folder / "evidence"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    path = folder / f"{data['product']}.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+def seed_with(folder, data):
+    only_evidence(folder, data)
     call_command("seed", fixtures=str(folder), verbosity=0)
 
 
@@ -414,9 +423,7 @@ def test_a_bad_file_loads_nothing(fixtures_copy, capsys):
 
 
 def test_evidence_files_change_the_dataset_digest(fixtures_copy, real):
-    path = fixtures_copy / "evidence" / "axicabtagene-ciloleucel.yaml"
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(yaml.safe_dump(GOOD, sort_keys=False, allow_unicode=True))
+    only_evidence(fixtures_copy, GOOD)
     dataset = read_dataset(fixtures_copy)
     assert dataset.digest != real.digest
     assert len(dataset["evidence"]) == 1
