@@ -51,6 +51,12 @@ def number(value):
     return f"{value:g}"
 
 
+def ratio(value):
+    """A hazard ratio as papers and labels print it, to two decimals at
+    least: 0.4 → '0.40', 0.265 → '0.265'."""
+    return f"{value:.2f}" if round(value, 2) == value else number(value)
+
+
 def _round(value):
     return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
@@ -147,20 +153,21 @@ def _hazard_summary(result, endpoint):
     words = HAZARD_LAY[endpoint]
     return (
         f"Over the trial, {words} than with the comparison treatment"
-        f" (hazard ratio {number(result.hazard_ratio)})."
+        f" (hazard ratio {ratio(result.hazard_ratio)})."
     )
 
 
-def _bound(value, open_bound):
+def _bound(value, open_bound, shown=number):
     if open_bound:
         return OpenBound(open_bound).label
-    return number(value) if value is not None else ""
+    return shown(value) if value is not None else ""
 
 
 def interval(result):
     """'95% CI 62–81', or '' when no interval was printed."""
-    low = _bound(result.ci_low, result.ci_low_open)
-    high = _bound(result.ci_high, result.ci_high_open)
+    shown = ratio if result.hazard_ratio is not None else number
+    low = _bound(result.ci_low, result.ci_low_open, shown)
+    high = _bound(result.ci_high, result.ci_high_open, shown)
     if not (low and high):
         return ""
     return f"{number(result.ci_level)}% CI {low}–{high}"
@@ -175,7 +182,7 @@ def figure(result):
         if result.at_months:
             text += f" at {number(result.at_months)} months"
     elif result.hazard_ratio is not None:
-        text = f"hazard ratio {number(result.hazard_ratio)}"
+        text = f"hazard ratio {ratio(result.hazard_ratio)}"
     elif result.median_not_reached:
         text = "median not reached"
     elif result.median_months is not None:

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from catalog.evidence import figure, interval, natural_frequency, summary
+from catalog.evidence import figure, interval, natural_frequency, ratio, summary
 from catalog.models.evidence import registry_url
 
 
@@ -131,7 +131,7 @@ def test_a_hazard_ratio_below_1_with_its_interval_says_fewer_events():
     )
     assert text == (
         "Over the trial, fewer people had their disease get worse, needed new"
-        " treatment or died than with the comparison treatment (hazard ratio 0.4)."
+        " treatment or died than with the comparison treatment (hazard ratio 0.40)."
     )
 
 
@@ -161,7 +161,7 @@ def test_the_figure_as_printed_with_its_interval_and_p_value():
         "72% of 101 (95% CI 62–81)"
     )
     hr = result(hazard_ratio=0.4, ci_low=0.31, ci_high=0.51, p_value="<0.0001")
-    assert figure(hr) == "hazard ratio 0.4 (95% CI 0.31–0.51; p <0.0001)"
+    assert figure(hr) == "hazard ratio 0.40 (95% CI 0.31–0.51; p <0.0001)"
     assert figure(result(median_months=8.3, p_value="0.03")) == (
         "median 8.3 months (p = 0.03)"
     )
@@ -203,3 +203,11 @@ def test_an_other_endpoint_with_its_figure_in_its_label_shows_only_its_p_value()
 )
 def test_registry_numbers_link_where_the_address_is_predictable(registry_id, url):
     assert registry_url(registry_id) == url
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [(0.4, "0.40"), (0.26, "0.26"), (1.0, "1.00"), (0.265, "0.265")],
+)
+def test_hazard_ratios_keep_two_decimals_as_printed(stored, shown):
+    assert ratio(stored) == shown
