@@ -32,17 +32,16 @@ from catalog.models.vocabulary import (
 
 
 class ProductQuerySet(SlugQuerySet):
-    def with_events(self):
+    def with_events(self, diseases=True):
         """Prefetch each product's decisions, oldest first, with their regulator,
-        indications (and the regulator's wording) and sources."""
+        indications (and the regulator's wording) and sources; and the
+        indications' diseases unless `diseases` is False (the JSON names an
+        indication by its key only)."""
+        links = DecisionIndication.objects.select_related("indication")
+        if diseases:
+            links = links.prefetch_related("indication__diseases")
         events = RegulatoryEvent.objects.select_related("agency").prefetch_related(
-            Prefetch(
-                "indication_links",
-                queryset=DecisionIndication.objects.select_related(
-                    "indication"
-                ).prefetch_related("indication__diseases"),
-            ),
-            "sources",
+            Prefetch("indication_links", queryset=links), "sources"
         )
         return self.prefetch_related(Prefetch("events", queryset=events))
 
@@ -62,11 +61,11 @@ class ProductQuerySet(SlugQuerySet):
             Prefetch("statuses", queryset=statuses, to_attr="listed_statuses")
         )
 
-    def for_detail(self):
+    def for_detail(self, event_diseases=True):
         """Everything the product page shows, in a fixed number of queries."""
         return (
             self.select_related("sponsor__parent", "cell_source", "target", "family")
-            .with_events()
+            .with_events(diseases=event_diseases)
             .prefetch_related(
                 Prefetch(
                     "aliases", queryset=ProductAlias.objects.order_by("kind", "name")
@@ -92,6 +91,11 @@ class ProductQuerySet(SlugQuerySet):
                 ),
             )
         )
+
+    def for_api(self):
+        """Everything a product's JSON holds (ProductSerializer): the page's
+        rows less the decisions' diseases, which only the page shows."""
+        return self.for_detail(event_diseases=False)
 
     def authorised(self):
         """Products that some regulator has authorised at some time."""
