@@ -453,27 +453,35 @@ class ProductFilter(RowFilters):
             "gene_modification",
             "sponsor__slug",
         ]
+        # Every query here is unordered: the models' default orderings would
+        # sort (and make DISTINCT compare) whole tables for nothing.
         present = {path: set() for path in paths}
-        for row in Product.objects.values_list(*paths):
+        for row in Product.objects.values_list(*paths).order_by().distinct():
             for path, value in zip(paths, row, strict=True):
                 present[path].add(value)
         present["mechanisms__slug"] = set(
-            Mechanism.objects.filter(products__isnull=False).values_list(
-                "slug", flat=True
-            )
+            Mechanism.objects.filter(products__isnull=False)
+            .values_list("slug", flat=True)
+            .order_by()
+            .distinct()
         )
-        rows = IndicationStatus.objects.values_list(
-            "agency__slug", "agency__country", "status"
-        ).distinct()
+        rows = (
+            IndicationStatus.objects.values_list(
+                "agency__slug", "agency__country", "status"
+            )
+            .order_by()
+            .distinct()
+        )
         present["agency__slug"] = {agency for agency, _, _ in rows}
         present["agency__country"] = {country for _, country, _ in rows}
         present["status"] = {status for _, _, status in rows}
         if present["status"] & {s.value for s in Status if s.is_authorised}:
             present["status"].add(AUTHORISED)
         present["indication__diseases__therapeutic_area"] = set(
-            Disease.objects.filter(indications__isnull=False).values_list(
-                "therapeutic_area", flat=True
-            )
+            Disease.objects.filter(indications__isnull=False)
+            .values_list("therapeutic_area", flat=True)
+            .order_by()
+            .distinct()
         )
         return present
 
@@ -518,10 +526,22 @@ class ProductFilter(RowFilters):
 
     def rows_for_facet(self, name):
         """Status rows meeting every active filter except facet `name`."""
-        products = self.without(*ROW_FILTERS)
         criteria = self.row_criteria(skip={name})
-        return IndicationStatus.objects.matching(**criteria).filter(
-            product__in=products
+        rows = IndicationStatus.objects.matching(**criteria)
+        if not self.narrows_products():
+            # Every product qualifies: "product in (all products)" would only
+            # make the database hash the whole catalog for each facet.
+            return rows
+        return rows.filter(product__in=self.without(*ROW_FILTERS))
+
+    def narrows_products(self):
+        """Whether a filter on the products themselves (not their status
+        rows, not the sort) is active."""
+        data = self.form.cleaned_data
+        return any(
+            value not in (None, "", [])
+            for name, value in data.items()
+            if name not in ROW_FILTERS and name != "sort"
         )
 
     def row_facet(self, name, path, choices, present):
@@ -545,20 +565,21 @@ class ProductFilter(RowFilters):
         A product counts under a disease when one of its matching rows is for
         an indication covering that disease or a narrower one.
         """
-        rows = self.rows_for_facet("disease")
+        # Through IndicationDisease, which repeats the indication's product:
+        # the matching rows' indications, rather than a join of every row.
+        indications = self.rows_for_facet("disease").order_by().values("indication")
         lineage = DiseaseLineage.objects.filter(
-            descendant__indications__statuses__in=rows
+            descendant__indicationdisease__indication__in=indications
         )
         counts = dict(
             lineage.values_list("ancestor__slug")
-            .annotate(
-                n=Count("descendant__indications__statuses__product", distinct=True)
-            )
+            .annotate(n=Count("descendant__indicationdisease__product", distinct=True))
             .order_by()
         )
         available = set(
             DiseaseLineage.objects.filter(descendant__indications__isnull=False)
             .values_list("ancestor__slug", flat=True)
+            .order_by()
             .distinct()
         )
         choices = list(Disease.objects.values_list("slug", "name"))
