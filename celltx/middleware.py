@@ -84,7 +84,7 @@ class DataVersionCacheMiddleware:
     it was rendered under is live. A hit costs no query: the live version is
     itself kept in the cache, published there by `seed` (shared by every
     server when the cache is Redis) and re-read from the database at least
-    every second (DatasetVersion.objects.live_cached), which bounds how long a
+    every second (DatasetVersion.live_cached), which bounds how long a
     server whose cache `seed` cannot reach serves the old data. A miss asks the
     database which version is live before rendering, so nothing is ever stored
     under the wrong version. A client or CDN that already holds the page gets a
@@ -97,7 +97,7 @@ class DataVersionCacheMiddleware:
     def __call__(self, request):
         if not self._applies_to(request):
             return self.get_response(request)
-        version = DatasetVersion.objects.live_cached()
+        version = DatasetVersion.live_cached()
         if version is None:  # nothing seeded yet: nothing to key on
             return self.get_response(request)
         not_modified = self._not_modified(request, version)
@@ -113,7 +113,7 @@ class DataVersionCacheMiddleware:
         if live is None:
             return self.get_response(request)
         if live.digest != version.digest or live.seeded_at != version.seeded_at:
-            DatasetVersion.objects.remember_live(live)
+            DatasetVersion.remember_live(live)
         request.dataset_version = live  # the footer needs no second query
         response = self.get_response(request)
         if response.status_code == 200:

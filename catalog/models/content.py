@@ -83,35 +83,6 @@ class DatasetVersionQuerySet(models.QuerySet):
         """The version being served: the one `seed` loaded last, or None."""
         return self.order_by("-seeded_at").first()
 
-    def live_cached(self):
-        """`live()`, remembered for at most LIVE_VERSION_SECONDS: the page
-        cache asks on every request, and a hit then costs no query."""
-        version = cache.get(LIVE_VERSION_KEY)
-        if version is None:
-            version = self.live()
-            self.remember_live(version, replace=False)
-        return version
-
-    @staticmethod
-    def remember_live(version, replace=True):
-        """Record `version` as live in the cache. `replace=False` (a reader
-        filling a gap) never overwrites what `seed` has just published, so a
-        request that read the database before a re-seed committed cannot
-        bring the old version back."""
-        if version is None:
-            return
-        if replace:
-            cache.set(LIVE_VERSION_KEY, version, LIVE_VERSION_SECONDS)
-        else:
-            cache.add(LIVE_VERSION_KEY, version, LIVE_VERSION_SECONDS)
-
-    def publish_live(self, version):
-        """Called by `seed` inside its transaction: forget the old version now
-        (readers go back to the database) and announce the new one once it
-        is committed, when every server can read it."""
-        cache.delete(LIVE_VERSION_KEY)
-        transaction.on_commit(lambda: self.remember_live(version))
-
 
 class DatasetVersion(models.Model):
     """One row per distinct dataset loaded by `seed`; the newest is live.
@@ -133,6 +104,38 @@ class DatasetVersion(models.Model):
 
     def __str__(self):
         return self.digest[:12]
+
+    @classmethod
+    def live_cached(cls):
+        """`objects.live()`, remembered in the cache for at most
+        LIVE_VERSION_SECONDS: the page cache asks on every request, and a hit
+        then costs no query."""
+        version = cache.get(LIVE_VERSION_KEY)
+        if version is None:
+            version = cls.objects.live()
+            cls.remember_live(version, replace=False)
+        return version
+
+    @staticmethod
+    def remember_live(version, replace=True):
+        """Record `version` as live in the cache. `replace=False` (a reader
+        filling a gap) never overwrites what `seed` has just published, so a
+        request that read the database before a re-seed committed cannot
+        bring the old version back."""
+        if version is None:
+            return
+        if replace:
+            cache.set(LIVE_VERSION_KEY, version, LIVE_VERSION_SECONDS)
+        else:
+            cache.add(LIVE_VERSION_KEY, version, LIVE_VERSION_SECONDS)
+
+    @classmethod
+    def publish_live(cls, version):
+        """Called by `seed` inside its transaction: forget the old version now
+        (readers go back to the database) and announce the new one once it
+        is committed, when every server can read it."""
+        cache.delete(LIVE_VERSION_KEY)
+        transaction.on_commit(lambda: cls.remember_live(version))
 
     @property
     def short_digest(self):
