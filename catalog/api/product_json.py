@@ -58,9 +58,14 @@ def product_json(product, request=None):
 
 
 def _rows(record, relation):
-    """A relation's prefetched rows. Reading them through `record.relation`
-    builds a related manager on each access (a few microseconds, a thousand
-    times a page); a relation that was not prefetched is queried as usual."""
+    """A relation's prefetched rows: the list ProductQuerySet.for_api() puts
+    in `<relation>_rows`, or what a plain prefetch cached. Reading them
+    through `record.relation` builds a related manager on each access (a few
+    microseconds, a thousand times a page); a relation that was not
+    prefetched is queried as usual."""
+    listed = record.__dict__.get(f"{relation}_rows")
+    if listed is not None:
+        return listed
     prefetched = getattr(record, "_prefetched_objects_cache", {})
     if relation in prefetched:
         return prefetched[relation]
