@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import django_filters
@@ -74,6 +75,8 @@ ROW_FILTERS = (
     "approved_from",
     "approved_to",
 )
+# Where present_values() puts each product field's counts over the catalog.
+CATALOG_TOTALS = "catalog totals"
 # Parameters that are not filters but belong to the list's state.
 NON_FILTER_PARAMS = {"page"}
 
@@ -454,11 +457,19 @@ class ProductFilter(RowFilters):
             "sponsor__slug",
         ]
         # Every query here is unordered: the models' default orderings would
-        # sort (and make DISTINCT compare) whole tables for nothing.
+        # sort (and make DISTINCT compare) whole tables for nothing. The
+        # products are counted per combination of values, which also gives
+        # each value's count over the whole catalog (see field_facet).
         present = {path: set() for path in paths}
-        for row in Product.objects.values_list(*paths).order_by().distinct():
-            for path, value in zip(paths, row, strict=True):
+        totals = {path: Counter() for path in paths}
+        combinations = (
+            Product.objects.values_list(*paths).annotate(n=Count("pk")).order_by()
+        )
+        for *values, count in combinations:
+            for path, value in zip(paths, values, strict=True):
                 present[path].add(value)
+                totals[path][value] += count
+        present[CATALOG_TOTALS] = totals
         present["mechanisms__slug"] = set(
             Mechanism.objects.filter(products__isnull=False)
             .values_list("slug", flat=True)
@@ -505,8 +516,15 @@ class ProductFilter(RowFilters):
         return set(self.data.getlist(name))
 
     def field_facet(self, name, path, choices, present, value_of=str):
-        rows = self.without(name).values(path).annotate(n=Count("pk", distinct=True))
-        counts = {value_of(row[path]): row["n"] for row in rows.order_by()}
+        totals = present[CATALOG_TOTALS].get(path)
+        if totals is not None and not self.active_filters(besides=name):
+            # Without its own filter this facet counts the whole catalog,
+            # which present_values() has already counted.
+            raw = totals.items()
+        else:
+            rows = self.without(name).values_list(path)
+            raw = rows.annotate(n=Count("pk", distinct=True)).order_by()
+        counts = {value_of(value): n for value, n in raw}
         available = {value_of(value) for value in present[path] if value is not None}
         return self.facet(name, choices, counts, available)
 
@@ -537,12 +555,16 @@ class ProductFilter(RowFilters):
     def narrows_products(self):
         """Whether a filter on the products themselves (not their status
         rows, not the sort) is active."""
-        data = self.form.cleaned_data
-        return any(
-            value not in (None, "", [])
-            for name, value in data.items()
-            if name not in ROW_FILTERS and name != "sort"
-        )
+        return bool(self.active_filters(besides=ROW_FILTERS))
+
+    def active_filters(self, besides=()):
+        """Names of the filters with a value, other than `besides` and the sort."""
+        skipped = {"sort", *([besides] if isinstance(besides, str) else besides)}
+        return [
+            name
+            for name, value in self.form.cleaned_data.items()
+            if name not in skipped and value not in (None, "", [])
+        ]
 
     def row_facet(self, name, path, choices, present):
         """Counts of products whose matching rows have each value of `name`."""
