@@ -34,6 +34,7 @@ from catalog.models import (
     Company,
     Disease,
     DiseaseLineage,
+    IndicationDisease,
     IndicationStatus,
     Mechanism,
     Product,
@@ -568,12 +569,19 @@ class ProductFilter(RowFilters):
 
     def row_facet(self, name, path, choices, present):
         """Counts of products whose matching rows have each value of `name`."""
-        grouped = (
-            self.rows_for_facet(name)
-            .values(path)
-            .annotate(n=Count("product", distinct=True))
-        )
-        counts = {row[path]: row["n"] for row in grouped.order_by()}
+        rows = self.rows_for_facet(name)
+        if name == "area":
+            # Through IndicationDisease, which repeats the indication's
+            # product, rather than joining every row to its diseases.
+            links = IndicationDisease.objects.filter(
+                indication__in=rows.order_by().values("indication")
+            )
+            grouped = links.values_list("disease__therapeutic_area").annotate(
+                n=Count("product", distinct=True)
+            )
+        else:
+            grouped = rows.values_list(path).annotate(n=Count("product", distinct=True))
+        counts = dict(grouped.order_by())
         if name == "status":
             authorised = self.rows_for_facet(name).filter(
                 status__in=[s.value for s in Status if s.is_authorised]
