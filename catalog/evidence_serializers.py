@@ -203,3 +203,21 @@ class ProductDetailSerializer(ProductSerializer):
             "risk_programmes",
             "administration",
         ]
+
+    EVIDENCE_FIELDS = (
+        "evidence_last_verified",
+        "pivotal_trials",
+        "label_safety",
+        "risk_programmes",
+        "administration",
+    )
+
+    def to_representation(self, product):
+        # The product's own fields come from the fast builder the list uses
+        # (ProductSerializer); only the evidence walks DRF's fields.
+        data = super().to_representation(product)
+        for name in self.EVIDENCE_FIELDS:
+            field = self.fields[name]
+            value = field.get_attribute(product)
+            data[name] = None if value is None else field.to_representation(value)
+        return data

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import django_filters
@@ -35,6 +36,7 @@ from catalog.models import (
     Company,
     Disease,
     DiseaseLineage,
+    IndicationDisease,
     IndicationStatus,
     Mechanism,
     PivotalTrial,
@@ -80,6 +82,8 @@ ROW_FILTERS = (
     "approved_from",
     "approved_to",
 )
+# Where present_values() puts each product field's counts over the catalog.
+CATALOG_TOTALS = "catalog totals"
 # Parameters that are not filters but belong to the list's state.
 NON_FILTER_PARAMS = {"page"}
 
@@ -469,18 +473,33 @@ class ProductFilter(RowFilters):
             "gene_modification",
             "sponsor__slug",
         ]
+        # Every query here is unordered: the models' default orderings would
+        # sort (and make DISTINCT compare) whole tables for nothing. The
+        # products are counted per combination of values, which also gives
+        # each value's count over the whole catalog (see field_facet).
         present = {path: set() for path in paths}
-        for row in Product.objects.values_list(*paths):
-            for path, value in zip(paths, row, strict=True):
-                present[path].add(value)
-        present["mechanisms__slug"] = set(
-            Mechanism.objects.filter(products__isnull=False).values_list(
-                "slug", flat=True
-            )
+        totals = {path: Counter() for path in paths}
+        combinations = (
+            Product.objects.values_list(*paths).annotate(n=Count("pk")).order_by()
         )
-        rows = IndicationStatus.objects.values_list(
-            "agency__slug", "agency__country", "status"
-        ).distinct()
+        for *values, count in combinations:
+            for path, value in zip(paths, values, strict=True):
+                present[path].add(value)
+                totals[path][value] += count
+        present[CATALOG_TOTALS] = totals
+        present["mechanisms__slug"] = set(
+            Mechanism.objects.filter(products__isnull=False)
+            .values_list("slug", flat=True)
+            .order_by()
+            .distinct()
+        )
+        rows = (
+            IndicationStatus.objects.values_list(
+                "agency__slug", "agency__country", "status"
+            )
+            .order_by()
+            .distinct()
+        )
         present["agency__slug"] = {agency for agency, _, _ in rows}
         present["agency__country"] = {country for _, country, _ in rows}
         present["status"] = {status for _, _, status in rows}
@@ -490,9 +509,10 @@ class ProductFilter(RowFilters):
             PivotalTrial.objects.values_list("design", flat=True).distinct()
         )
         present["indication__diseases__therapeutic_area"] = set(
-            Disease.objects.filter(indications__isnull=False).values_list(
-                "therapeutic_area", flat=True
-            )
+            Disease.objects.filter(indications__isnull=False)
+            .values_list("therapeutic_area", flat=True)
+            .order_by()
+            .distinct()
         )
         return present
 
@@ -516,8 +536,15 @@ class ProductFilter(RowFilters):
         return set(self.data.getlist(name))
 
     def field_facet(self, name, path, choices, present, value_of=str):
-        rows = self.without(name).values(path).annotate(n=Count("pk", distinct=True))
-        counts = {value_of(row[path]): row["n"] for row in rows.order_by()}
+        totals = present[CATALOG_TOTALS].get(path)
+        if totals is not None and not self.active_filters(besides=name):
+            # Without its own filter this facet counts the whole catalog,
+            # which present_values() has already counted.
+            raw = totals.items()
+        else:
+            rows = self.without(name).values_list(path)
+            raw = rows.annotate(n=Count("pk", distinct=True)).order_by()
+        counts = {value_of(value): n for value, n in raw}
         available = {value_of(value) for value in present[path] if value is not None}
         return self.facet(name, choices, counts, available)
 
@@ -537,20 +564,43 @@ class ProductFilter(RowFilters):
 
     def rows_for_facet(self, name):
         """Status rows meeting every active filter except facet `name`."""
-        products = self.without(*ROW_FILTERS)
         criteria = self.row_criteria(skip={name})
-        return IndicationStatus.objects.matching(**criteria).filter(
-            product__in=products
-        )
+        rows = IndicationStatus.objects.matching(**criteria)
+        if not self.narrows_products():
+            # Every product qualifies: "product in (all products)" would only
+            # make the database hash the whole catalog for each facet.
+            return rows
+        return rows.filter(product__in=self.without(*ROW_FILTERS))
+
+    def narrows_products(self):
+        """Whether a filter on the products themselves (not their status
+        rows, not the sort) is active."""
+        return bool(self.active_filters(besides=ROW_FILTERS))
+
+    def active_filters(self, besides=()):
+        """Names of the filters with a value, other than `besides` and the sort."""
+        skipped = {"sort", *([besides] if isinstance(besides, str) else besides)}
+        return [
+            name
+            for name, value in self.form.cleaned_data.items()
+            if name not in skipped and value not in (None, "", [])
+        ]
 
     def row_facet(self, name, path, choices, present):
         """Counts of products whose matching rows have each value of `name`."""
-        grouped = (
-            self.rows_for_facet(name)
-            .values(path)
-            .annotate(n=Count("product", distinct=True))
-        )
-        counts = {row[path]: row["n"] for row in grouped.order_by()}
+        rows = self.rows_for_facet(name)
+        if name == "area":
+            # Through IndicationDisease, which repeats the indication's
+            # product, rather than joining every row to its diseases.
+            links = IndicationDisease.objects.filter(
+                indication__in=rows.order_by().values("indication")
+            )
+            grouped = links.values_list("disease__therapeutic_area").annotate(
+                n=Count("product", distinct=True)
+            )
+        else:
+            grouped = rows.values_list(path).annotate(n=Count("product", distinct=True))
+        counts = dict(grouped.order_by())
         if name == "status":
             authorised = self.rows_for_facet(name).filter(
                 status__in=[s.value for s in Status if s.is_authorised]
@@ -564,20 +614,21 @@ class ProductFilter(RowFilters):
         A product counts under a disease when one of its matching rows is for
         an indication covering that disease or a narrower one.
         """
-        rows = self.rows_for_facet("disease")
+        # Through IndicationDisease, which repeats the indication's product:
+        # the matching rows' indications, rather than a join of every row.
+        indications = self.rows_for_facet("disease").order_by().values("indication")
         lineage = DiseaseLineage.objects.filter(
-            descendant__indications__statuses__in=rows
+            descendant__indicationdisease__indication__in=indications
         )
         counts = dict(
             lineage.values_list("ancestor__slug")
-            .annotate(
-                n=Count("descendant__indications__statuses__product", distinct=True)
-            )
+            .annotate(n=Count("descendant__indicationdisease__product", distinct=True))
             .order_by()
         )
         available = set(
             DiseaseLineage.objects.filter(descendant__indications__isnull=False)
             .values_list("ancestor__slug", flat=True)
+            .order_by()
             .distinct()
         )
         choices = list(Disease.objects.values_list("slug", "name"))

@@ -19,6 +19,12 @@ SAFE_METHODS = ("GET", "HEAD")
 API_PREFIX = "/api/"
 # Probes must reflect this moment, never a cached answer.
 UNCACHED_PREFIXES = ("/healthz", "/readyz", "/static/")
+CONDITIONAL_HEADERS = (
+    "If-None-Match",
+    "If-Modified-Since",
+    "If-Match",
+    "If-Unmodified-Since",
+)
 
 
 class SafeMethodsMiddleware:
@@ -75,10 +81,14 @@ class DataVersionCacheMiddleware:
 
     The data changes only when `seed` runs, and `seed` records a new live
     version; so a page is fresh exactly as long as the version (and the code)
-    it was rendered under is live. Each request asks the database for the live
-    version (one indexed query), which is what makes a re-seed visible at once
-    on every app server, whatever cache they share. A client or CDN that
-    already holds the page gets a 304 without anything being rendered.
+    it was rendered under is live. A hit costs no query: the live version is
+    itself kept in the cache, published there by `seed` (shared by every
+    server when the cache is Redis) and re-read from the database at least
+    every second (DatasetVersion.live_cached), which bounds how long a
+    server whose cache `seed` cannot reach serves the old data. A miss asks the
+    database which version is live before rendering, so nothing is ever stored
+    under the wrong version. A client or CDN that already holds the page gets a
+    304 without anything being rendered.
     """
 
     def __init__(self, get_response):
@@ -87,26 +97,40 @@ class DataVersionCacheMiddleware:
     def __call__(self, request):
         if not self._applies_to(request):
             return self.get_response(request)
-        version = DatasetVersion.objects.live()
+        version = DatasetVersion.live_cached()
         if version is None:  # nothing seeded yet: nothing to key on
             return self.get_response(request)
-        request.dataset_version = version  # the footer needs no second query
-        etag = f'W/"{version.short_digest}-{_release()}"'
-        last_modified = version.seeded_at.timestamp()
-        not_modified = get_conditional_response(
+        not_modified = self._not_modified(request, version)
+        if not_modified is not None:
+            return not_modified
+        response = self._cached(self._key(request, version))
+        if response is not None:  # stored with its validators: nothing to add
+            return response
+
+        # A miss: render under the version the database says is live (and
+        # tell the cache if it remembered another one).
+        live = DatasetVersion.objects.live()
+        if live is None:
+            return self.get_response(request)
+        if live.digest != version.digest or live.seeded_at != version.seeded_at:
+            DatasetVersion.remember_live(live)
+        request.dataset_version = live  # the footer needs no second query
+        response = self.get_response(request)
+        if response.status_code == 200:
+            self._with_validators(response, live)
+        if self._storable(response):
+            cache.set(self._key(request, live), _freeze(response))
+        return response
+
+    def _not_modified(self, request, version):
+        if not any(name in request.headers for name in CONDITIONAL_HEADERS):
+            return None
+        etag, last_modified = _validators(version)
+        response = get_conditional_response(
             request, etag=etag, last_modified=last_modified
         )
-        if not_modified is not None:
-            return self._with_validators(not_modified, etag, last_modified)
-
-        key = self._key(request, version)
-        response = self._cached(key)
-        if response is None:
-            response = self.get_response(request)
-            if self._storable(response):
-                cache.set(key, _freeze(response))
-        if response.status_code == 200:
-            self._with_validators(response, etag, last_modified)
+        if response is not None:
+            self._with_validators(response, version)
         return response
 
     @staticmethod
@@ -143,7 +167,8 @@ class DataVersionCacheMiddleware:
         )
 
     @staticmethod
-    def _with_validators(response, etag, last_modified):
+    def _with_validators(response, version):
+        etag, last_modified = _validators(version)
         response.headers.setdefault("ETag", etag)
         response["Last-Modified"] = http_date(last_modified)
         if "Cache-Control" not in response:
@@ -151,21 +176,18 @@ class DataVersionCacheMiddleware:
         return response
 
 
+def _validators(version):
+    return f'W/"{version.short_digest}-{_release()}"', version.seeded_at.timestamp()
+
+
 def _freeze(response):
-    headers = [
-        (name, value)
-        for name, value in response.items()
-        if name.lower() not in ("etag", "last-modified")
-    ]
-    return response.status_code, headers, response.content
+    # The key names the version, so the validators are part of the entry.
+    return response.status_code, dict(response.items()), response.content
 
 
 def _thaw(frozen):
     status, headers, content = frozen
-    response = HttpResponse(content, status=status)
-    for name, value in headers:
-        response[name] = value
-    return response
+    return HttpResponse(content, status=status, headers=headers)
 
 
 def _release():

@@ -467,3 +467,10 @@ def test_the_database_refuses_a_comparator_on_a_single_arm_trial(trial):
     trial.comparator = "Placebo"
     with pytest.raises(IntegrityError), transaction.atomic():
         trial.save()
+
+
+def test_a_source_address_with_letters_beyond_ascii_is_refused(check):
+    def greek(data):
+        data["trials"][0]["sources"][0]["url"] = "https://example.org/β-thalassemia"
+
+    assert "percent-encode the address" in check(changed(greek))

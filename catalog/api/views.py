@@ -150,7 +150,7 @@ def _documented(serializer, noun, plural):
 class ProductViewSet(CatalogViewSet):
     """Products, filtered with the same parameters as the /products/ page."""
 
-    queryset = Product.objects.for_detail()
+    queryset = Product.objects.for_api()
     serializer_class = api.ProductSerializer
     filter_backends = [StrictFilterBackend]
     filterset_class = ProductFilter
@@ -356,7 +356,7 @@ def parameter_docs(filterset_class):
 def _example_product(request):
     """The earliest authorised product, as the API returns it."""
     product = (
-        Product.objects.for_detail()
+        Product.objects.for_api()
         .authorised()
         .order_by("first_authorised_on", "slug")
         .first()

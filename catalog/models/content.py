@@ -1,6 +1,7 @@
 """Prose and bookkeeping: glossary, guides, dataset versions, search index."""
 
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.urls import reverse
 
 from catalog.models.base import (
@@ -69,6 +70,14 @@ class Guide(models.Model):
         return render_markdown(self.body, notes_id=self.slug)
 
 
+# The live version as the cache remembers it. `seed` sets it when it makes a
+# version live, so with a shared cache (Redis) every server sees a re-seed at
+# once; the short lifetime bounds how long a server can miss one when the
+# cache is not shared (local memory: one second) or `seed` could not reach it.
+LIVE_VERSION_KEY = "dataset-version:live"
+LIVE_VERSION_SECONDS = 1
+
+
 class DatasetVersionQuerySet(models.QuerySet):
     def live(self):
         """The version being served: the one `seed` loaded last, or None."""
@@ -95,6 +104,38 @@ class DatasetVersion(models.Model):
 
     def __str__(self):
         return self.digest[:12]
+
+    @classmethod
+    def live_cached(cls):
+        """`objects.live()`, remembered in the cache for at most
+        LIVE_VERSION_SECONDS: the page cache asks on every request, and a hit
+        then costs no query."""
+        version = cache.get(LIVE_VERSION_KEY)
+        if version is None:
+            version = cls.objects.live()
+            cls.remember_live(version, replace=False)
+        return version
+
+    @staticmethod
+    def remember_live(version, replace=True):
+        """Record `version` as live in the cache. `replace=False` (a reader
+        filling a gap) never overwrites what `seed` has just published, so a
+        request that read the database before a re-seed committed cannot
+        bring the old version back."""
+        if version is None:
+            return
+        if replace:
+            cache.set(LIVE_VERSION_KEY, version, LIVE_VERSION_SECONDS)
+        else:
+            cache.add(LIVE_VERSION_KEY, version, LIVE_VERSION_SECONDS)
+
+    @classmethod
+    def publish_live(cls, version):
+        """Called by `seed` inside its transaction: forget the old version now
+        (readers go back to the database) and announce the new one once it
+        is committed, when every server can read it."""
+        cache.delete(LIVE_VERSION_KEY)
+        transaction.on_commit(lambda: cls.remember_live(version))
 
     @property
     def short_digest(self):

@@ -99,6 +99,11 @@ class _File:
         )
         if not sources:
             child.error("needs at least one source")
+        for source in sources:
+            # The API promises URIs: an address typed with its accents or
+            # Greek letters must be percent-encoded first.
+            if not str(source.get("url", "")).isascii():
+                child.error(f"source {source['url']!r}: percent-encode the address")
         return sources
 
     # --- trials ---------------------------------------------------------------

@@ -430,6 +430,7 @@ def _make_live(dataset):
     if not created and live.pk != version.pk:
         version.seeded_at = timezone.now()
         version.save(update_fields=["seeded_at"])
+    models.DatasetVersion.publish_live(version)
     return version
 
 
