@@ -26,7 +26,14 @@ STATUS_WORDS = {
     "status:withdrawn": ENDED,
     "status:refused": [Status.REFUSED, Status.CRL],
     "status:under-review": [Status.UNDER_REVIEW],
+    "status:conditional": [Status.CONDITIONAL, Status.ACCELERATED],
 }
+# Products made of T cells, engineered or not.
+T_CELLS = (
+    Q(modality__in=["car-t", "tcr-t", "til", "virus-specific-t"])
+    | Q(cell_type__icontains="T cells")
+    | Q(cell_type__icontains="T lymphocytes")
+)
 # Kinds of therapy: the predicate on products each word stands for.
 THERAPY_KINDS = {
     "stem-cell": Q(modality__in=["msc", "gene-modified-hsc", "cord-blood-hpc"])
@@ -38,6 +45,14 @@ THERAPY_KINDS = {
     "chondrocyte": Q(cell_type__icontains="chondrocyte"),
     "keratinocyte": Q(cell_type__icontains="keratinocyte"),
     "fibroblast": Q(cell_type__icontains="fibroblast"),
+    # Grown skin: keratinocyte products, and fibroblasts on a scaffold (not
+    # the fibroblast injections for wrinkles and scars).
+    "skin": Q(cell_type__icontains="keratinocyte")
+    | (Q(modality="tissue-engineered") & Q(cell_type__icontains="fibroblast")),
+    "t-cell": T_CELLS,
+    "engineered-t": Q(modality__in=["car-t", "tcr-t"]),
+    "immune": T_CELLS | Q(modality__in=["nk", "dendritic"]),
+    "any": Q(pk__isnull=False),
 }
 
 

@@ -19,6 +19,7 @@ from catalog.search.normalise import (
     has_cjk,
     join_hyphens,
     shouted_tokens,
+    stem,
     tokenize,
     without_cjk,
 )
@@ -42,7 +43,22 @@ COMMON_WORDS = set(
     other others some such own same very much many ever versus cellular
     therapeutic medicines drugs treatment approach approaches transplant
     transplantation out up down off over""".split()
+    # Who is asking, for whom, and how: a patient's or a carer's words around
+    # the disease ("my dad has blood cancer", "is there a cure for...").
+    + """dad mum mom mother father son daughter wife husband partner brother
+    sister friend grandma grandmother grandpa grandfather granddad nan aunt
+    uncle family relative loved one has got suffer suffering suffers living
+    live diagnosed diagnosis told am im ive iam looking search searching
+    information info news research trial trials clinical study studies
+    doctor doctors hospital clinic near cost price pay buy effective work works
+    working safe safety side effect effects question please thank thanks
+    recommend recommended good better best top lately recent recently current
+    currently possible possibly really still again already now today right
+    kind kinds type types form forms sort way ways called name names know
+    tell say said does did done make made into onto under above below like""".split()
 )
+# Compared with the query's stemmed words ("does" reads "doe").
+COMMON_WORDS |= {stem(word) for word in COMMON_WORDS}
 
 
 @dataclass
@@ -67,6 +83,27 @@ class Understanding:
     # (typed, understood as) for each word corrected
     corrections: list = field(default_factory=list)
     ignored: list = field(default_factory=list)
+    tokens: list = field(default_factory=list)  # the words read, in order
+
+    def beside_a_disease(self) -> list[str]:
+        """Unknown words against a disease's name, as a word naming a kind
+        of it would stand ("pancreatic cancer", "cancer of the pancreas"),
+        not elsewhere in a sentence ("my dad has blood cancer")."""
+        spans = [
+            m.positions for m in self.matches if m.term.disease_id and not m.term.cjk
+        ]
+        found = []
+        for word in self.ignored:
+            if has_cjk(word):
+                continue
+            places = [i for i, token in enumerate(self.tokens) if token == word]
+            if not places or not all(spans):
+                # Corrected, or a disease found inside a longer name: as near
+                # as can be told.
+                found.append(word)
+            elif any(_touches(i, span, self.tokens) for i in places for span in spans):
+                found.append(word)
+        return found
 
     @property
     def diseases(self):
@@ -90,6 +127,17 @@ class Understanding:
     def subjects(self):
         """Matches naming what to find, not how to narrow it."""
         return [m for m in self.matches if m.term.kind not in ("place", "qualifier")]
+
+
+LINKING = {"of", "the"}
+
+
+def _touches(index, span, tokens) -> bool:
+    """Word `index` just before the span, or just after it across "of the"."""
+    if index == min(span) - 1:
+        return True
+    between = tokens[max(span) + 1 : index]
+    return index > max(span) and len(between) <= 2 and set(between) <= LINKING
 
 
 def find_matches(tokens, shouted, whole_query, candidates):
@@ -274,6 +322,7 @@ def understand(query: str, memo: dict | None = None) -> Understanding:
             tokens, shouted, matches, left, memo
         )
     result.matches = cjk + matches
+    result.tokens = tokens
     result.ignored = left + _cjk_leftover(query, cjk)
     return result
 
