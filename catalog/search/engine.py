@@ -1,25 +1,22 @@
 """What differs between the databases: finding candidate terms and words.
 
-The database finds candidates (full-text search and trigrams on PostgreSQL,
-the token table on SQLite); which candidates match, and how they rank, is
-decided in Python, identically for both engines.
+The database finds candidate terms (full-text search on PostgreSQL, the
+token table on SQLite); which candidates match, and how they rank, is decided
+in Python, identically for both engines, as are the spelling corrections.
 """
 
 from __future__ import annotations
 
-import re
-
 from django.db import connection
-from django.db.models import Q
-from django.db.models.functions import Length
 
 from catalog.search.normalise import allowed_typos
 
-# "auto" uses PostgreSQL's full-text and trigram search where available;
+# "auto" uses PostgreSQL's full-text search where available;
 # "portable" forces the token-table path every database has (the parity test
 # runs both against the same PostgreSQL data).
 ENGINE = "auto"
-TYPO_CANDIDATES = 60
+TYPO_CANDIDATES = 200  # words compared with one misspelt word, at most
+WORDS_KEY = "vocabulary words"  # where a request keeps them (see typo_candidates)
 
 # What matching and the reasons read of a term and the record it names.
 TERM_COLUMNS = (
@@ -69,24 +66,42 @@ def cjk_terms():
     return list(_terms().filter(cjk=True))
 
 
-def typo_candidates(token: str) -> list[tuple[str, int]]:
-    """(word, frequency) from the vocabulary that may be what `token` meant."""
+def typo_candidates(token: str, memo: dict | None = None) -> list[tuple[str, int]]:
+    """(word, frequency) from the vocabulary that may be what `token` meant.
+
+    The vocabulary's words are read once per request (`memo`) and filtered
+    here, the same way on both engines: however many words are misspelt, the
+    spelling pass costs one query."""
+    limit = allowed_typos(token)
+    words = vocabulary_words(memo)
+    # Typos seldom hit both of the first two letters.
+    low, high = len(token) - limit, len(token) + limit
+    found = [
+        (word, frequency)
+        for word, frequency in words.get(token[0], ()) + words.get(token[1], ())
+        if low <= len(word) <= high and (word[0] == token[0] or word[1] == token[1])
+    ]
+    # A word can sit in both lists (same first and second letter); the
+    # nearest lengths first, then the commoner words, are the ones kept.
+    ranked = sorted(
+        set(found), key=lambda pair: (abs(len(pair[0]) - len(token)), -pair[1], pair[0])
+    )
+    return ranked[:TYPO_CANDIDATES]
+
+
+def vocabulary_words(memo: dict | None = None) -> dict:
+    """The index's words by their first and by their second letter."""
     from catalog.models import SearchToken
 
-    limit = allowed_typos(token)
-    # Typos seldom hit both of the first two letters; the same cheap filter on
-    # both engines keeps their candidates (and so their answers) alike.
-    words = SearchToken.objects.annotate(length=Length("token")).filter(
-        Q(token__startswith=token[0]) | Q(token__regex=f"^.{re.escape(token[1])}"),
-        length__gte=len(token) - limit,
-        length__lte=len(token) + limit,
-    )
-    if postgres():
-        from django.contrib.postgres.search import TrigramSimilarity
-
-        words = (
-            words.annotate(similarity=TrigramSimilarity("token", token))
-            .filter(similarity__gt=0.1)
-            .order_by("-similarity")[:TYPO_CANDIDATES]
-        )
-    return list(words.values_list("token", "frequency"))
+    if memo is not None and WORDS_KEY in memo:
+        return memo[WORDS_KEY]
+    words = {}
+    for word, frequency in SearchToken.objects.values_list("token", "frequency"):
+        if len(word) < 2:
+            continue
+        words.setdefault(word[0], []).append((word, frequency))
+        if word[1] != word[0]:
+            words.setdefault(word[1], []).append((word, frequency))
+    if memo is not None:
+        memo[WORDS_KEY] = words
+    return words

@@ -34,6 +34,7 @@ def describe(result, understanding):
             seen.add(key)
             result.understood.append(_understood(term))
     result.ignored = understanding.ignored
+    result.unchecked = understanding.unchecked
     result.corrections = understanding.corrections
 
 

@@ -57,11 +57,16 @@ def prior_lines(line_of_therapy: str) -> int | None:
 
 def fits(qualifier: str, population: str, line_of_therapy: str) -> bool:
     """Whether an indication can serve the qualifier ("population:child",
-    "line:2", "line:relapsed"); unknown wording fits."""
+    "line:2", "line:relapsed"); a line of therapy not stated fits, an
+    age not stated fits adults only."""
     kind, _, value = qualifier.partition(":")
     if kind == "population":
         found = populations(population)
-        return found is None or value in found
+        if found is None:
+            # A label covers children only when it says so (use in children
+            # must be studied and stated); one silent on age is for adults.
+            return value == "adult"
+        return value in found
     if kind == "line":
         prior = prior_lines(line_of_therapy)
         if prior is None:

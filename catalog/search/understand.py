@@ -24,9 +24,11 @@ from catalog.search.normalise import (
     without_cjk,
 )
 
-MAX_CORRECTIONS = 27
-MIN_CJK_PART = 2
-MAX_INSIDE_WORDS = 3  # words looked for inside longer names  # characters of a CJK name matched inside longer names  # spellings tried together for one query
+MAX_CORRECTIONS = 27  # spellings tried together for one query
+# Unknown words spell-checked in one query; the rest are said to be unread.
+MAX_SPELLED = 8
+MIN_CJK_PART = 2  # characters of a CJK name matched inside longer names
+MAX_INSIDE_WORDS = 3  # words looked for inside longer names
 # Common words never "corrected" into names, and ignored without comment.
 COMMON_WORDS = set(
     """a about after all an and any are as at be before best by can car
@@ -83,6 +85,7 @@ class Understanding:
     # (typed, understood as) for each word corrected
     corrections: list = field(default_factory=list)
     ignored: list = field(default_factory=list)
+    unchecked: list = field(default_factory=list)  # words past the limits
     tokens: list = field(default_factory=list)  # the words read, in order
 
     def beside_a_disease(self) -> list[str]:
@@ -145,13 +148,18 @@ def find_matches(tokens, shouted, whole_query, candidates):
     if not tokens:
         return []
     found = []
+    available = {}
+    for index, token in enumerate(tokens):
+        available.setdefault(token, []).append(index)
     for term in candidates:
         words = term.term.split()
+        if not available.keys() >= set(words):
+            continue  # most candidates share one word with the query, not all
         if term.is_abbreviation and not (
             term.term == whole_query or set(words) <= shouted
         ):
             continue
-        positions = _positions(words, tokens)
+        positions = _positions(words, available)
         if positions is not None:
             found.append(Match(term, positions, exact=len(words) == len(tokens)))
     found.sort(key=lambda m: (-m.size, not m.exact, m.term.term, m.term.pk))
@@ -166,11 +174,9 @@ def find_matches(tokens, shouted, whole_query, candidates):
     return accepted
 
 
-def _positions(words, tokens):
-    """Where the term's words sit in the query (in any order), or None."""
-    available = {}
-    for index, token in enumerate(tokens):
-        available.setdefault(token, []).append(index)
+def _positions(words, available):
+    """Where the term's words sit in the query (in any order), or None;
+    `available` maps each word of the query to its places."""
     positions = set()
     for word in words:
         free = [i for i in available.get(word, []) if i not in positions]
@@ -293,7 +299,7 @@ def corrections(token: str, limit: int = 3, memo: dict | None = None):
     if memo is None or token not in memo:
         scored = sorted(
             (distance, -frequency, word)
-            for word, frequency in engine.typo_candidates(token)
+            for word, frequency in engine.typo_candidates(token, memo)
             if (distance := edit_distance(token, word, allowed)) <= allowed
         )
         found = [(distance, word) for distance, _, word in scored]
@@ -308,7 +314,11 @@ def understand(query: str, memo: dict | None = None) -> Understanding:
     ("CD-19") for the words left unexplained."""
     result = Understanding(query)
     cjk, rest = _cjk_matches(query)
-    tokens = tokenize(rest)[:MAX_QUERY_TOKENS]
+    every_token = tokenize(rest)
+    tokens = every_token[:MAX_QUERY_TOKENS]
+    # Past the words read or the words spell-checked, a long query is said
+    # to be cut, not silently shortened (and costs no more to answer).
+    result.unchecked = [t for t in every_token[MAX_QUERY_TOKENS:] if not ignorable(t)]
     shouted = shouted_tokens(rest)
     matches, left = _read(tokens, shouted, _candidates(tokens))
     if left:
@@ -318,9 +328,13 @@ def understand(query: str, memo: dict | None = None) -> Understanding:
             if len(other_left) < len(left):
                 matches, left, tokens = other, other_left, joined
     if left:
+        spelled = set(left[:MAX_SPELLED])
+        unread = [t for t in left if t not in spelled]
         matches, left, result.corrections = _corrected(
-            tokens, shouted, matches, left, memo
+            tokens, shouted, matches, left, memo, spelled
         )
+        left = [t for t in left if t not in unread]
+        result.unchecked = unread + result.unchecked
     result.matches = cjk + matches
     result.tokens = tokens
     result.ignored = left + _cjk_leftover(query, cjk)
@@ -331,7 +345,7 @@ def _candidates(tokens):
     return list(engine.candidate_terms(tokens)) if tokens else []
 
 
-def _corrected(tokens, shouted, matches, left, memo):
+def _corrected(tokens, shouted, matches, left, memo, spelled):
     """Try the likeliest spellings of the unexplained words together
     ("mantel cell" → "mantle cell", not "mactel cell"): fewest edits first;
     keep the spelling that explains the most words."""
@@ -339,7 +353,7 @@ def _corrected(tokens, shouted, matches, left, memo):
     # knows it: "folicular" is Portuguese, and an English typo.
     options = [
         [(0, token)]
-        if ignorable(token) or token not in left
+        if ignorable(token) or token not in spelled
         else (corrections(token, memo=memo) or [(0, token)])
         for token in tokens
     ]
