@@ -156,7 +156,9 @@ def find_matches(tokens, shouted, whole_query, candidates):
         if not available.keys() >= set(words):
             continue  # most candidates share one word with the query, not all
         if term.is_abbreviation and not (
-            term.term == whole_query or set(words) <= shouted
+            term.term == whole_query
+            or set(words) <= shouted
+            or all(map(_unmistakable, words))
         ):
             continue
         positions = _positions(words, available)
@@ -172,6 +174,12 @@ def find_matches(tokens, shouted, whole_query, candidates):
         accepted.append(match)
         covered |= match.positions
     return accepted
+
+
+def _unmistakable(word: str) -> bool:
+    """An abbreviation no English word is spelled like ("gvhd", "dlbcl"):
+    it is meant even typed in small letters inside a sentence."""
+    return len(word) >= 3 and word.isalpha() and not set(word) & set("aeiouy")
 
 
 def _positions(words, available):
@@ -242,14 +250,10 @@ def _read_inside(tokens, matches, left, candidates, corrected):
         words and len(meaningful) == len(left) + _covered(matches, tokens)
     )
     if enough and set(meaningful) & set(left) and len(meaningful) <= MAX_INSIDE_WORDS:
-        whole = [
-            m
-            for m in partial_matches(meaningful, candidates)
-            if m.term.disease_id and not _adds_negation(m.term.term, meaningful)
-        ]
+        whole, used = _inside_names(meaningful, candidates)
         if whole:
             kept = [m for m in matches if not m.term.disease_id]
-            return kept + whole, [t for t in left if t not in meaningful]
+            return kept + whole, [t for t in left if t not in used]
     subjects = _subjects(matches)
     if corrected:
         # A corrected word must name something itself, not sit inside some
@@ -265,6 +269,26 @@ def _read_inside(tokens, matches, left, candidates, corrected):
         # the knee diseases, not every knee product.
         inside = [m for m in inside if m.term.disease_id]
     return (matches + inside, []) if inside else (matches, left)
+
+
+def _inside_names(words, candidates):
+    """Disease names holding every one of `words`, or else every one of the
+    most of them (two at least): "spinal cord damage" is the spinal cord
+    injury, though no name holds "damage" beside "spinal cord"."""
+    for size in range(len(words), min(len(words), 2) - 1, -1):
+        found, used = [], set()
+        for subset in itertools.combinations(words, size):
+            named = [
+                m
+                for m in partial_matches(list(subset), candidates)
+                if m.term.disease_id and not _adds_negation(m.term.term, subset)
+            ]
+            if named:
+                found += named
+                used |= set(subset)
+        if found:
+            return found, used
+    return [], set()
 
 
 def _covered(matches, tokens) -> int:
