@@ -84,7 +84,8 @@ def product_filter(understanding) -> Q | None:
     if ids := understanding.ids("company_id"):
         parts.append(Q(sponsor_id__in=ids) | Q(sponsor__parent_id__in=ids))
     if values := understanding.values("therapy"):
-        parts.append(therapy_filter(values))
+        # "CAR-T cell therapy": the kind named, not every cell therapy.
+        parts.append(therapy_filter(values - {"any"} or values))
     if not parts:
         return None
     query = Q()

@@ -430,4 +430,10 @@ def _cjk_leftover(query, matches):
     text = cjk_text(query)
     for match in sorted(matches, key=lambda m: -len(m.term.term)):
         text = text.replace(match.term.term, " ")
-    return [part for part in text.split() if len(part) > 1 and has_cjk(part)]
+    # A shorter name typed than the one matched ("骨髄腫") was understood.
+    named = [match.term.term for match in matches]
+    return [
+        part
+        for part in text.split()
+        if len(part) > 1 and has_cjk(part) and not any(part in n for n in named)
+    ]
