@@ -29,16 +29,18 @@ STATUS_WORDS = {
     "status:conditional": [Status.CONDITIONAL, Status.ACCELERATED],
 }
 # Products made of T cells, engineered or not.
-T_CELLS = (
-    Q(modality__in=["car-t", "tcr-t", "til", "virus-specific-t"])
-    | Q(cell_type__icontains="T cells")
-    | Q(cell_type__icontains="T lymphocytes")
+T_CELLS = Q(modality__in=["car-t", "tcr-t", "til", "virus-specific-t"]) | (
+    # "T cells" as words: not the end of "fat cells" or "pigment cells", nor
+    # the T cells a stem-cell graft happens to include.
+    Q(cell_type__iregex=r"(^|[^a-z])t (cells|lymphocytes)")
+    & ~Q(cell_type__icontains="including T cells")
 )
 # Kinds of therapy: the predicate on products each word stands for.
 THERAPY_KINDS = {
     "stem-cell": Q(modality__in=["msc", "gene-modified-hsc", "cord-blood-hpc"])
     | Q(cell_type__icontains="stem")
     | Q(cell_type__icontains="progenitor"),
+    "cord-blood-transplant": Q(modality="cord-blood-hpc"),
     "cord-blood": Q(modality="cord-blood-hpc")
     | Q(cell_source__tissue__icontains="cord-blood"),
     "gene-modified": ~Q(gene_modification="none"),

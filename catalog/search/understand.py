@@ -58,6 +58,11 @@ COMMON_WORDS = set(
     currently possible possibly really still again already now today right
     kind kinds type types form forms sort way ways called name names know
     tell say said does did done make made into onto under above below like""".split()
+    # The same little words in the other languages searched.
+    + """en de la le les el los las del des du un una une der die das den dem
+    und et y e o ou oder di da do dos das na nas no nos em para pour fur mit
+    con avec com per nel nella sur bei gegen contra contre tratamiento
+    traitement behandlung trattamento tratamento terapia therapie""".split()
 )
 # Compared with the query's stemmed words ("does" reads "doe").
 COMMON_WORDS |= {stem(word) for word in COMMON_WORDS}

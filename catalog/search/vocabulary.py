@@ -46,7 +46,12 @@ THERAPY_WORDS = {
         "células madre", "cellule staminali", "cellules souches", "Stammzellen",
         "células-tronco", "células tronco", "幹細胞", "干细胞", "줄기세포",
     ],
-    "cord-blood": ["cord blood", "umbilical cord blood", "cord blood bank"],
+    "cord-blood": ["cord blood", "umbilical cord blood"],
+    # Blood-forming cord blood units, not the other cells grown from cord blood.
+    "cord-blood-transplant": [
+        "cord blood transplant", "cord blood bank", "cord blood unit",
+        "cord blood transplantation", "HPC cord blood",
+    ],
     "gene-modified": [
         "gene therapy", "gene-modified", "genetically modified", "gene modified cell",
         "gene edited", "gene editing", "CRISPR", "lentiviral", "retroviral",
@@ -194,10 +199,16 @@ QUALIFIER_WORDS = {
         "infant", "baby", "babies", "toddler", "teenager", "teen", "adolescent",
         "young people", "young adult", "under 18", "boy", "girl", "newborn",
         "neonate", "youth", "juvenile", "young patient", "school age",
+        "niño", "niños", "niña", "infantil", "pediátrico", "enfant", "enfants",
+        "pédiatrique", "Kind", "Kinder", "Kindern", "bambino", "bambini",
+        "pediatrico", "criança", "crianças", "小児", "子供", "子ども", "儿童", "兒童",
+        "소아", "어린이",
     ],
     "population:adult": [
         "adult", "grown up", "elderly", "older people", "older adult", "over 18",
-        "senior", "aged over", "geriatric", "old age", "grownup",
+        "senior", "aged over", "geriatric", "old age", "grownup", "adulto",
+        "adultos", "adulte", "adultes", "Erwachsene", "Erwachsenen", "adulti", "成人",
+        "성인",
     ],
     "line:1": [
         "newly diagnosed", "first line", "front line", "frontline", "1L",
@@ -225,7 +236,9 @@ QUALIFIER_WORDS = {
     "status:authorised": [
         "approved", "authorised", "authorized", "licensed", "marketed",
         "available", "approval", "authorisation", "on the market", "cleared",
-        "registered", "market authorisation",
+        "registered", "market authorisation", "aprobado", "aprobada", "approuvé",
+        "autorisé", "zugelassen", "Zulassung", "approvato", "autorizzato", "aprovado",
+        "承認", "批准", "获批", "승인", "허가",
     ],
     "status:conditional": [
         "conditional", "conditionally approved", "conditional approval",
