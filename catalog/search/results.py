@@ -52,6 +52,7 @@ THERAPY_KINDS = {
     "skin": Q(cell_type__icontains="keratinocyte")
     | (Q(modality="tissue-engineered") & Q(cell_type__icontains="fibroblast")),
     "t-cell": T_CELLS,
+    "ips": Q(cell_type__icontains="pluripotent"),
     "engineered-t": Q(modality__in=["car-t", "tcr-t"]),
     "immune": T_CELLS | Q(modality__in=["nk", "dendritic"]),
     "any": Q(pk__isnull=False),
@@ -69,9 +70,30 @@ class Found:
     set_aside: list = field(default_factory=list)
 
 
+# Kinds of therapy along separate axes narrow each other ("gene-modified
+# stem cells", "tissue-engineered cartilage"); kinds of cell add up ("CAR-T or
+# TCR-T"), the most specific named winning ("TCR T-cell therapy" is TCR-T,
+# not every T-cell product).
+THERAPY_AXES = ({"gene-modified"}, {"tissue-engineered"})
+BROADER_KINDS = {"any": 0, "immune": 1, "t-cell": 2, "engineered-t": 3}
+
+
 def therapy_filter(values) -> Q:
+    values = set(values)
     query = Q()
-    for value in values:
+    for axis in THERAPY_AXES:
+        if named := values & axis:
+            query &= _any_of(named)
+            values -= axis
+    if values:
+        best = max(BROADER_KINDS.get(value, 9) for value in values)
+        query &= _any_of(v for v in values if BROADER_KINDS.get(v, 9) == best)
+    return query
+
+
+def _any_of(values) -> Q:
+    query = Q()
+    for value in sorted(values):
         query |= THERAPY_KINDS.get(value, Q(modality=value))
     return query
 
@@ -86,8 +108,7 @@ def product_filter(understanding) -> Q | None:
     if ids := understanding.ids("company_id"):
         parts.append(Q(sponsor_id__in=ids) | Q(sponsor__parent_id__in=ids))
     if values := understanding.values("therapy"):
-        # "CAR-T cell therapy": the kind named, not every cell therapy.
-        parts.append(therapy_filter(values - {"any"} or values))
+        parts.append(therapy_filter(values))
     if not parts:
         return None
     query = Q()

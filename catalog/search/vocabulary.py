@@ -41,11 +41,11 @@ THERAPY_WORDS = {
     ],
     "stem-cell": [
         "stem cell", "stem cell therapy", "stem-cell treatment", "stem cell transplant",
-        "iPS cell", "iPSC", "induced pluripotent", "pluripotent stem cell",
         "blood stem cell", "haematopoietic stem cell", "progenitor cell",
         "células madre", "cellule staminali", "cellules souches", "Stammzellen",
         "células-tronco", "células tronco", "幹細胞", "干细胞", "줄기세포",
     ],
+    "ips": ["iPS cell", "iPSC", "induced pluripotent", "pluripotent stem cell", "iPS細胞"],
     "cord-blood": ["cord blood", "umbilical cord blood"],
     # Blood-forming cord blood units, not the other cells grown from cord blood.
     "cord-blood-transplant": [
