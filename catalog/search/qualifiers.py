@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 
 AGE = re.compile(r"(?:aged|from|older than|up to)\s+(\d+)")
+UNDER = re.compile(r"(?:under|younger than|below)\s+(\d+)")
+ADULT_WORDS = re.compile(r"\b(adults?|men|women)\b")
 RANGE = re.compile(r"(\d+) to (\d+) years")
 CHILD_WORDS = ("child", "paediatric", "pediatric", "infant", "adolescent", "birth")
 NO_AGE_LIMIT = ("no age limit", "any age")
@@ -33,8 +35,10 @@ def populations(population: str) -> set[str] | None:
     found = set()
     if any(word in text for word in CHILD_WORDS) or "young adult" in text:
         found.add("child")
-    if "adult" in text:
+    if ADULT_WORDS.search(text):
         found.add("adult")
+    for age in (int(a) for a in UNDER.findall(text)):
+        found |= {"child"} if age <= 18 else {"child", "adult"}
     for low, high in RANGE.findall(text):
         found |= {"child"} if int(low) < 18 else set()
         found |= {"adult"} if int(high) >= 18 else set()
@@ -63,8 +67,9 @@ def fits(qualifier: str, population: str, line_of_therapy: str) -> bool:
     if kind == "population":
         found = populations(population)
         if found is None:
-            # A label covers children only when it says so (use in children
-            # must be studied and stated); one silent on age is for adults.
+            # A label covers children when it says so (use in children is
+            # studied and stated); one silent on age ("Patients with severe
+            # burns") is set aside for a search about children, shown apart.
             return value == "adult"
         return value in found
     if kind == "line":

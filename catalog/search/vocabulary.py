@@ -101,7 +101,11 @@ THERAPY_WORDS = {
     "islet": ["islet cell", "islet transplant", "pancreatic islet"],
     "thymus": ["thymus tissue", "thymus transplant"],
     "virus-specific-t": ["virus-specific T cell", "antiviral T cell"],
-    "chondrocyte": ["chondrocyte", "cartilage cell", "ACI", "MACI", "cartilage implant"],
+    "chondrocyte": [
+        "chondrocyte", "cartilage cell", "ACI", "MACI", "cartilage implant",
+        "cartilage repair", "cartilage regeneration", "cartilage transplant",
+        "grown cartilage",
+    ],
     "keratinocyte": ["keratinocyte", "skin cell"],
     "fibroblast": ["fibroblast"],
 }  # fmt: skip
@@ -273,6 +277,15 @@ for _count in range(1, 5):
         for noun in PRIOR_TREATMENT_NOUNS
         for phrase in COUNTED_TREATMENTS
     ]
+# "my 5 year old", "aged 70": an age typed is a population.
+AGE_PHRASES = ("{n} year old", "{n} years old", "{n} yo", "aged {n}", "age {n}")
+for _age in range(0, 100):
+    QUALIFIER_WORDS["population:child" if _age < 18 else "population:adult"] += [
+        phrase.format(n=_age) for phrase in AGE_PHRASES
+    ]
+QUALIFIER_WORDS["population:child"] += [
+    f"{n} month old" for n in range(1, 24)
+]  # fmt: skip
 # Entity words that are also everyday English: abbreviations, matched only
 # in capitals or alone ("US" the country, "us" the pronoun).
 EVERYDAY = {"us", "aci", "crl", "tcr", "til", "msc", "spread", "returned"}
