@@ -137,15 +137,19 @@ class Understanding:
         return [m for m in self.matches if m.term.kind not in ("place", "qualifier")]
 
 
-LINKING = {"of", "the"}
+# Words joining a name to what narrows it: "cancer of the pancreas",
+# "cáncer de páncreas", "cancer du pancréas".
+LINKING = {"of", "the", "de", "du", "des", "del", "di", "da", "do", "la", "le"}
 
 
 def _touches(index, span, tokens) -> bool:
-    """Word `index` just before the span, or just after it across "of the"."""
+    """Word `index` just before the span ("pancreatic cancer"), or after it
+    across a linking word ("cancer of the pancreas"); a word straight after
+    it is more often something else ("lymphoma drop table")."""
     if index == min(span) - 1:
         return True
     between = tokens[max(span) + 1 : index]
-    return index > max(span) and len(between) <= 2 and set(between) <= LINKING
+    return index > max(span) and 1 <= len(between) <= 2 and set(between) <= LINKING
 
 
 def find_matches(tokens, shouted, whole_query, candidates):
@@ -255,9 +259,13 @@ def _read_inside(tokens, matches, left, candidates, corrected):
         words and len(meaningful) == len(left) + _covered(matches, tokens)
     )
     if enough and set(meaningful) & set(left) and len(meaningful) <= MAX_INSIDE_WORDS:
-        whole, used = _inside_names(meaningful, candidates)
+        kept = [m for m in matches if not m.term.disease_id]
+        # Words a kind of therapy or a place already explains are not read
+        # again inside a disease's name ("células madre" is stem cells).
+        taken = {tokens[i] for m in kept for i in m.positions}
+        free = [t for t in meaningful if t not in taken]
+        whole, used = _inside_names(free, candidates, needed=set(left))
         if whole:
-            kept = [m for m in matches if not m.term.disease_id]
             return kept + whole, [t for t in left if t not in used]
     subjects = _subjects(matches)
     if corrected:
@@ -276,13 +284,15 @@ def _read_inside(tokens, matches, left, candidates, corrected):
     return (matches + inside, []) if inside else (matches, left)
 
 
-def _inside_names(words, candidates):
+def _inside_names(words, candidates, needed=frozenset()):
     """Disease names holding every one of `words`, or else every one of the
     most of them (two at least): "spinal cord damage" is the spinal cord
     injury, though no name holds "damage" beside "spinal cord"."""
     for size in range(len(words), min(len(words), 2) - 1, -1):
         found, used = [], set()
         for subset in itertools.combinations(words, size):
+            if needed and not needed & set(subset):
+                continue  # explains nothing left unexplained
             named = [
                 m
                 for m in partial_matches(list(subset), candidates)
