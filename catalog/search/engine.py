@@ -7,6 +7,8 @@ in Python, identically for both engines, as are the spelling corrections.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.db import connection
 
 from catalog.search.normalise import allowed_typos
@@ -15,7 +17,7 @@ from catalog.search.normalise import allowed_typos
 # "portable" forces the token-table path every database has (the parity test
 # runs both against the same PostgreSQL data).
 ENGINE = "auto"
-TYPO_CANDIDATES = 200  # words compared with one misspelt word, at most
+TYPO_CANDIDATES = 400  # words compared with one misspelt word, at most
 WORDS_KEY = "vocabulary words"  # where a request keeps them (see typo_candidates)
 
 # What matching and the reasons read of a term and the record it names.
@@ -76,17 +78,25 @@ def typo_candidates(token: str, memo: dict | None = None) -> list[tuple[str, int
     words = vocabulary_words(memo)
     # Typos seldom hit both of the first two letters.
     low, high = len(token) - limit, len(token) + limit
-    found = [
+    letters = Counter(token)
+    found = {
         (word, frequency)
-        for word, frequency in words.get(token[0], ()) + words.get(token[1], ())
-        if low <= len(word) <= high and (word[0] == token[0] or word[1] == token[1])
-    ]
-    # A word can sit in both lists (same first and second letter); the
-    # nearest lengths first, then the commoner words, are the ones kept.
+        for word, frequency, counts in words.get(token[0], ()) + words.get(token[1], ())
+        if low <= len(word) <= high
+        and (word[0] == token[0] or word[1] == token[1])
+        and _letters_apart(letters, counts) <= limit
+    }
+    # The nearest lengths first, then the commoner words, are the ones kept.
     ranked = sorted(
-        set(found), key=lambda pair: (abs(len(pair[0]) - len(token)), -pair[1], pair[0])
+        found, key=lambda pair: (abs(len(pair[0]) - len(token)), -pair[1], pair[0])
     )
     return ranked[:TYPO_CANDIDATES]
+
+
+def _letters_apart(a: Counter, b: Counter) -> int:
+    """A lower bound of the edit distance, from the letters alone: each edit
+    adds or removes at most one letter on each side (a swap none)."""
+    return max(sum((a - b).values()), sum((b - a).values()))
 
 
 def vocabulary_words(memo: dict | None = None) -> dict:
@@ -99,9 +109,10 @@ def vocabulary_words(memo: dict | None = None) -> dict:
     for word, frequency in SearchToken.objects.values_list("token", "frequency"):
         if len(word) < 2:
             continue
-        words.setdefault(word[0], []).append((word, frequency))
+        entry = (word, frequency, Counter(word))
+        words.setdefault(word[0], []).append(entry)
         if word[1] != word[0]:
-            words.setdefault(word[1], []).append((word, frequency))
+            words.setdefault(word[1], []).append(entry)
     if memo is not None:
         memo[WORDS_KEY] = words
     return words
