@@ -142,8 +142,9 @@ def search(
 def _did_you_mean(query, result, memo):
     """Up to three other searches: close names, then broader diseases."""
     choices = list(suggestions(query, limit=DID_YOU_MEAN, memo=memo))
-    # A few words at most: each costs a look-up, and three choices are shown.
-    for word in result.ignored[:DID_YOU_MEAN]:
+    # Two words at most, each a look-up: a word the spelling pass could not
+    # place seldom starts a name either.
+    for word in [w for w in result.ignored if len(w) > 3][:2]:
         choices += suggestions(word, limit=1, memo=memo)
     seen, unique = set(), []
     for choice in choices:

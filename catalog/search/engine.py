@@ -84,7 +84,7 @@ def typo_candidates(token: str, memo: dict | None = None) -> list[tuple[str, int
         for word, frequency, counts in words.get(token[0], ()) + words.get(token[1], ())
         if low <= len(word) <= high
         and (word[0] == token[0] or word[1] == token[1])
-        and _letters_apart(letters, counts) <= limit
+        and _letters_apart(letters, counts, len(word) - len(token)) <= limit
     }
     # The nearest lengths first, then the commoner words, are the ones kept.
     ranked = sorted(
@@ -93,18 +93,45 @@ def typo_candidates(token: str, memo: dict | None = None) -> list[tuple[str, int
     return ranked[:TYPO_CANDIDATES]
 
 
-def _letters_apart(a: Counter, b: Counter) -> int:
+def _letters_apart(a: Counter, b: Counter, extra: int) -> int:
     """A lower bound of the edit distance, from the letters alone: each edit
-    adds or removes at most one letter on each side (a swap none)."""
-    return max(sum((a - b).values()), sum((b - a).values()))
+    adds or removes at most one letter on each side (a swap none). `extra`
+    is how much longer b is than a."""
+    missing = sum(
+        n - b.get(letter, 0) for letter, n in a.items() if n > b.get(letter, 0)
+    )
+    return max(missing, missing + extra)
 
 
 def vocabulary_words(memo: dict | None = None) -> dict:
-    """The index's words by their first and by their second letter."""
+    """The index's words by their first and by their second letter, read
+    once per request and kept between requests while the index is the same
+    (seed rebuilds it: its size, last id and total frequency change)."""
+    from django.db.models import Count, Max, Sum
+
     from catalog.models import SearchToken
 
     if memo is not None and WORDS_KEY in memo:
         return memo[WORDS_KEY]
+    signature = tuple(
+        SearchToken.objects.aggregate(
+            n=Count("pk"), last=Max("pk"), total=Sum("frequency")
+        ).values()
+    )
+    if _VOCABULARY.get("signature") != signature:
+        _VOCABULARY.clear()
+        _VOCABULARY.update(signature=signature, words=_read_words())
+    if memo is not None:
+        memo[WORDS_KEY] = _VOCABULARY["words"]
+    return _VOCABULARY["words"]
+
+
+_VOCABULARY = {}  # the last index read, by its signature (one per process)
+
+
+def _read_words() -> dict:
+    from catalog.models import SearchToken
+
     words = {}
     for word, frequency in SearchToken.objects.values_list("token", "frequency"):
         if len(word) < 2:
@@ -113,6 +140,4 @@ def vocabulary_words(memo: dict | None = None) -> dict:
         words.setdefault(word[0], []).append(entry)
         if word[1] != word[0]:
             words.setdefault(word[1], []).append(entry)
-    if memo is not None:
-        memo[WORDS_KEY] = words
     return words
