@@ -118,15 +118,17 @@ def vocabulary_words(memo: dict | None = None) -> dict:
             n=Count("pk"), last=Max("pk"), total=Sum("frequency")
         ).values()
     )
-    if _VOCABULARY.get("signature") != signature:
-        _VOCABULARY.clear()
-        _VOCABULARY.update(signature=signature, words=_read_words())
+    global _VOCABULARY
+    if _VOCABULARY[0] != signature:
+        # Rebound in one step: a thread reading meanwhile sees old or new.
+        _VOCABULARY = (signature, _read_words())
+    words = _VOCABULARY[1]
     if memo is not None:
-        memo[WORDS_KEY] = _VOCABULARY["words"]
-    return _VOCABULARY["words"]
+        memo[WORDS_KEY] = words
+    return words
 
 
-_VOCABULARY = {}  # the last index read, by its signature (one per process)
+_VOCABULARY = (None, {})  # the last index read, with its signature
 
 
 def _read_words() -> dict:
