@@ -52,7 +52,10 @@ THERAPY_KINDS = {
     "skin": Q(cell_type__icontains="keratinocyte")
     | (Q(modality="tissue-engineered") & Q(cell_type__icontains="fibroblast")),
     "t-cell": T_CELLS,
-    "ips": Q(cell_type__icontains="pluripotent"),
+    "ips": Q(cell_type__icontains="pluripotent") | Q(cell_source__tissue="ipsc"),
+    "autologous": Q(cell_source__donor_relation="autologous"),
+    "allogeneic": Q(cell_source__donor_relation="allogeneic"),
+    "adipose": Q(cell_source__tissue="adipose-tissue"),
     "engineered-t": Q(modality__in=["car-t", "tcr-t"]),
     "immune": T_CELLS | Q(modality__in=["nk", "dendritic"]),
     "any": Q(pk__isnull=False),
@@ -74,7 +77,12 @@ class Found:
 # stem cells", "tissue-engineered cartilage"); kinds of cell add up ("CAR-T or
 # TCR-T"), the most specific named winning ("TCR T-cell therapy" is TCR-T,
 # not every T-cell product).
-THERAPY_AXES = ({"gene-modified"}, {"tissue-engineered"})
+THERAPY_AXES = (
+    {"gene-modified"},
+    {"tissue-engineered"},
+    {"autologous", "allogeneic"},
+    {"adipose"},
+)
 BROADER_KINDS = {"any": 0, "immune": 1, "t-cell": 2, "engineered-t": 3}
 
 

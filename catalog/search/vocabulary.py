@@ -96,6 +96,19 @@ THERAPY_WORDS = {
         "Zelltherapie", "細胞治療", "细胞治疗", "세포치료", "再生医療", "再生医学", "재생의료",
         "medicina regenerativa", "médecine régénérative", "regenerative Medizin",
     ],
+    # Whose cells and from where: narrow any other kind ("allogeneic CAR-T").
+    "autologous": [
+        "autologous", "own cells", "patients own cells", "self derived",
+        "autologous cell", "personalised cell therapy",
+    ],
+    "allogeneic": [
+        "allogeneic", "allogenic", "donor cells", "donor derived", "off the shelf",
+        "off-the-shelf", "universal donor", "donated cells",
+    ],
+    "adipose": [
+        "adipose", "adipose derived", "fat derived", "fat cells", "fat stem cells",
+        "adipose stem cells", "fat tissue",
+    ],
     "nk": ["NK cell", "natural killer cell", "natural killer"],
     "dendritic": ["dendritic cell", "dendritic cell vaccine", "cancer vaccine", "DC vaccine"],
     "islet": ["islet cell", "islet transplant", "pancreatic islet"],
