@@ -57,7 +57,8 @@ COMMON_WORDS = set(
     recommend recommended good better best top lately recent recently current
     currently possible possibly really still again already now today right
     kind kinds type types form forms sort way ways called name names know
-    tell say said does did done make made into onto under above below like""".split()
+    tell say said does did done make made into onto under above below like
+    problem problems issue issues trouble troubles pain painful ache aching""".split()
     # The same little words in the other languages searched.
     + """en de la le les el los las del des du un una une der die das den dem
     und et y e o ou oder di da do dos das na nas no nos em para pour fur mit
