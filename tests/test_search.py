@@ -209,7 +209,9 @@ def test_its_query_count_is_fixed(
     rebuild_index()
     with django_assert_max_num_queries(16):
         assert client.get("/search/", {"q": "lymphoma"}).status_code == 200
-    with django_assert_max_num_queries(16):
+    # A misspelling costs two queries more (the index's signature, and its
+    # words once per process), however many words are misspelt.
+    with django_assert_max_num_queries(17):
         assert client.get("/search/", {"q": "lymphonna"}).status_code == 200
 
 
@@ -358,7 +360,7 @@ def test_a_long_misspelt_query_costs_a_bounded_number_of_queries(
         "brian", "tumorr", "eplepsy", "glioblastomaa", "pankreatic",
     ]  # fmt: skip
     assert len(words) == 30
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(25):
         response = client.get(path, {"q": " ".join(words)})
     assert response.status_code == 200
     # The words past the limits are named, not silently dropped.
