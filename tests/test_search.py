@@ -367,3 +367,14 @@ def test_a_long_misspelt_query_costs_a_bounded_number_of_queries(
     assertContains(response, "Not read:")
     assertContains(response, "‘pankreatic’")
     assertContains(response, "“follicullar” as “follicular”")
+
+
+def test_an_abbreviation_no_word_is_spelled_like_is_read_in_small_letters(understood):
+    assert sorted(found("relapsed nhl in adults")) == ["Product 000", "Widecel"]
+    assert found("lymphoma all") == found("lymphoma")  # "all" is a word here
+
+
+def test_a_word_after_a_whole_area_is_ignored_not_read_as_a_kind_of_it(understood):
+    result = search("lymphoma; DROP TABLE products")
+    assert sorted(p.brand_name for p in result.products) == ["Product 000", "Widecel"]
+    assert result.ignored == ["drop", "table"] and not result.partly_understood
