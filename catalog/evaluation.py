@@ -64,7 +64,8 @@ class Expectations:
     from the search code: the products with an indication covering the
     disease or a narrower one (as the disease page lists them), or with the
     sponsor (or its parent), kind of therapy or target named, or authorised
-    in the country at some time."""
+    in the country at some time (or standing there with the status
+    given)."""
 
     def __init__(self):
         self.products_below = defaultdict(set)
@@ -90,6 +91,20 @@ class Expectations:
         ).values_list("agency__country", "product__slug"):
             self.in_country[country].add(product)
 
+    @property
+    def gene_modified(self):
+        return set(
+            Product.objects.exclude(gene_modification="none").values_list(
+                "slug", flat=True
+            )
+        )
+
+    def with_status(self, statuses, country=None):
+        rows = IndicationStatus.objects.filter(status__in=statuses)
+        if country:
+            rows = rows.filter(agency__country=country)
+        return set(rows.values_list("product__slug", flat=True))
+
     def for_disease(self, slug):
         return set(self.products_below.get(slug, ()))
 
@@ -114,8 +129,15 @@ class Expectations:
             sets.append(set(means["products"]))
         for field in ("target", "sponsor", "modality"):
             if field in means:
-                sets.append(self.having(field, means[field]))
-        if "country" in means:
+                values = means[field]
+                values = values if isinstance(values, list) else [values]
+                sets.append(set().union(*(self.having(field, v) for v in values)))
+        if means.get("gene_modified"):
+            sets.append(self.gene_modified)
+        if "status" in means:
+            # A status word and a place read the same status row.
+            sets.append(self.with_status(means["status"], means.get("country")))
+        elif "country" in means:
             sets.append(set(self.in_country.get(means["country"], ())))
         return set.intersection(*sets) if sets else set()
 

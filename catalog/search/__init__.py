@@ -16,10 +16,16 @@ from django.db.models import Case, IntegerField, Value, When
 from django.db.models.functions import Lower
 
 from catalog.search import engine
-from catalog.search.normalise import MAX_QUERY_LENGTH, normalise
+from catalog.search.normalise import (
+    MAX_QUERY_LENGTH,
+    MAX_QUERY_TOKENS,
+    normalise,
+    past_the_limit,
+    tokenize,
+)
 from catalog.search.results import find
 from catalog.search.suggest import Suggestion, suggestions
-from catalog.search.understand import understand
+from catalog.search.understand import MAX_SPELLED, ignorable, understand
 from catalog.search.vocabulary import rebuild_index
 
 __all__ = [
@@ -45,6 +51,7 @@ class SearchResult:
     exact_only: bool = False
     understood: list = field(default_factory=list)  # (what, name) pairs
     ignored: list = field(default_factory=list)  # words that matched nothing
+    unchecked: list = field(default_factory=list)  # words past the reading limits
     corrections: list = field(default_factory=list)  # (typed, read as)
     matched_diseases: list = field(default_factory=list)
     narrower_count: int = 0
@@ -59,6 +66,15 @@ class SearchResult:
     @property
     def total(self):
         return len(self.ids)
+
+    @property
+    def reading_limits(self):
+        """What the page says of the words it did not read."""
+        return {
+            "characters": MAX_QUERY_LENGTH,
+            "words": MAX_QUERY_TOKENS,
+            "spelled": MAX_SPELLED,
+        }
 
     @property
     def products(self):
@@ -102,6 +118,8 @@ def search(
     memo = {}  # typo corrections, shared with the suggestions below
     understanding = understand(query, memo)
     describe(result, understanding)
+    cut = tokenize(past_the_limit(raw_query))
+    result.unchecked += [word for word in cut if not ignorable(word)]
     expanded, label_diseases = reach(result, understanding, exact_only)
     if result.partly_understood or not result.understood:
         result.did_you_mean = _did_you_mean(query, result, memo)
@@ -124,7 +142,9 @@ def search(
 def _did_you_mean(query, result, memo):
     """Up to three other searches: close names, then broader diseases."""
     choices = list(suggestions(query, limit=DID_YOU_MEAN, memo=memo))
-    for word in result.ignored:
+    # Two words at most, each a look-up: a word the spelling pass could not
+    # place seldom starts a name either.
+    for word in [w for w in result.ignored if len(w) > 3][:2]:
         choices += suggestions(word, limit=1, memo=memo)
     seen, unique = set(), []
     for choice in choices:

@@ -1,25 +1,24 @@
 """What differs between the databases: finding candidate terms and words.
 
-The database finds candidates (full-text search and trigrams on PostgreSQL,
-the token table on SQLite); which candidates match, and how they rank, is
-decided in Python, identically for both engines.
+The database finds candidate terms (full-text search on PostgreSQL, the
+token table on SQLite); which candidates match, and how they rank, is decided
+in Python, identically for both engines, as are the spelling corrections.
 """
 
 from __future__ import annotations
 
-import re
+from collections import Counter
 
 from django.db import connection
-from django.db.models import Q
-from django.db.models.functions import Length
 
 from catalog.search.normalise import allowed_typos
 
-# "auto" uses PostgreSQL's full-text and trigram search where available;
+# "auto" uses PostgreSQL's full-text search where available;
 # "portable" forces the token-table path every database has (the parity test
 # runs both against the same PostgreSQL data).
 ENGINE = "auto"
-TYPO_CANDIDATES = 60
+TYPO_CANDIDATES = 400  # words compared with one misspelt word, at most
+WORDS_KEY = "vocabulary words"  # where a request keeps them (see typo_candidates)
 
 # What matching and the reasons read of a term and the record it names.
 TERM_COLUMNS = (
@@ -69,24 +68,78 @@ def cjk_terms():
     return list(_terms().filter(cjk=True))
 
 
-def typo_candidates(token: str) -> list[tuple[str, int]]:
-    """(word, frequency) from the vocabulary that may be what `token` meant."""
+def typo_candidates(token: str, memo: dict | None = None) -> list[tuple[str, int]]:
+    """(word, frequency) from the vocabulary that may be what `token` meant.
+
+    The vocabulary's words are read once per request (`memo`) and filtered
+    here, the same way on both engines: however many words are misspelt, the
+    spelling pass costs one query."""
+    limit = allowed_typos(token)
+    words = vocabulary_words(memo)
+    # Typos seldom hit both of the first two letters.
+    low, high = len(token) - limit, len(token) + limit
+    letters = Counter(token)
+    found = {
+        (word, frequency)
+        for word, frequency, counts in words.get(token[0], ()) + words.get(token[1], ())
+        if low <= len(word) <= high
+        and (word[0] == token[0] or word[1] == token[1])
+        and _letters_apart(letters, counts, len(word) - len(token)) <= limit
+    }
+    # The nearest lengths first, then the commoner words, are the ones kept.
+    ranked = sorted(
+        found, key=lambda pair: (abs(len(pair[0]) - len(token)), -pair[1], pair[0])
+    )
+    return ranked[:TYPO_CANDIDATES]
+
+
+def _letters_apart(a: Counter, b: Counter, extra: int) -> int:
+    """A lower bound of the edit distance, from the letters alone: each edit
+    adds or removes at most one letter on each side (a swap none). `extra`
+    is how much longer b is than a."""
+    missing = sum(
+        n - b.get(letter, 0) for letter, n in a.items() if n > b.get(letter, 0)
+    )
+    return max(missing, missing + extra)
+
+
+def vocabulary_words(memo: dict | None = None) -> dict:
+    """The index's words by their first and by their second letter, read
+    once per request and kept between requests while the index is the same
+    (seed rebuilds it: its size, last id and total frequency change)."""
+    from django.db.models import Count, Max, Sum
+
     from catalog.models import SearchToken
 
-    limit = allowed_typos(token)
-    # Typos seldom hit both of the first two letters; the same cheap filter on
-    # both engines keeps their candidates (and so their answers) alike.
-    words = SearchToken.objects.annotate(length=Length("token")).filter(
-        Q(token__startswith=token[0]) | Q(token__regex=f"^.{re.escape(token[1])}"),
-        length__gte=len(token) - limit,
-        length__lte=len(token) + limit,
+    if memo is not None and WORDS_KEY in memo:
+        return memo[WORDS_KEY]
+    signature = tuple(
+        SearchToken.objects.aggregate(
+            n=Count("pk"), last=Max("pk"), total=Sum("frequency")
+        ).values()
     )
-    if postgres():
-        from django.contrib.postgres.search import TrigramSimilarity
+    global _VOCABULARY
+    if _VOCABULARY[0] != signature:
+        # Rebound in one step: a thread reading meanwhile sees old or new.
+        _VOCABULARY = (signature, _read_words())
+    words = _VOCABULARY[1]
+    if memo is not None:
+        memo[WORDS_KEY] = words
+    return words
 
-        words = (
-            words.annotate(similarity=TrigramSimilarity("token", token))
-            .filter(similarity__gt=0.1)
-            .order_by("-similarity")[:TYPO_CANDIDATES]
-        )
-    return list(words.values_list("token", "frequency"))
+
+_VOCABULARY = (None, {})  # the last index read, with its signature
+
+
+def _read_words() -> dict:
+    from catalog.models import SearchToken
+
+    words = {}
+    for word, frequency in SearchToken.objects.values_list("token", "frequency"):
+        if len(word) < 2:
+            continue
+        entry = (word, frequency, Counter(word))
+        words.setdefault(word[0], []).append(entry)
+        if word[1] != word[0]:
+            words.setdefault(word[1], []).append(entry)
+    return words

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.db.models import Q, prefetch_related_objects
 
-from catalog.search.normalise import has_cjk
 from catalog.search.results import NARROWER, SYNONYM
 
 CANCER = "cancer"  # the therapeutic area whose unknown words name subtypes
@@ -35,6 +34,7 @@ def describe(result, understanding):
             seen.add(key)
             result.understood.append(_understood(term))
     result.ignored = understanding.ignored
+    result.unchecked = understanding.unchecked
     result.corrections = understanding.corrections
 
 
@@ -87,7 +87,7 @@ def reach(result, understanding, exact_only):
     ]
     # Text left over around a CJK name is mostly grammar ("の治療"): only
     # unknown words in other scripts make the query a narrower one.
-    unknown = [word for word in understanding.ignored if not has_cjk(word)]
+    unknown = understanding.beside_a_disease()
     if unknown and broad and subjects_only_diseases:
         # Part of the query names nothing we know ("pancreatic" in
         # "pancreatic cancer"), next to a whole area or a cancer with kinds

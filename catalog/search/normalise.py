@@ -50,10 +50,27 @@ CJK_RUN = re.compile(
 
 
 def normalise(text: str | None) -> str:
-    """Printable text, single-spaced, at most MAX_QUERY_LENGTH characters."""
+    """Printable text, single-spaced, at most MAX_QUERY_LENGTH characters,
+    cut between words (half a word would read as a misspelling)."""
+    text = _printable(text)
+    if len(text) <= MAX_QUERY_LENGTH:
+        return text
+    head = text[: MAX_QUERY_LENGTH + 1]
+    if " " in head:
+        return head.rsplit(" ", 1)[0].strip()
+    return text[:MAX_QUERY_LENGTH]
+
+
+def past_the_limit(text: str | None) -> str:
+    """What normalise leaves out of a long text, for the page to say so."""
+    whole = _printable(text)
+    return whole[len(normalise(text)) :].strip()
+
+
+def _printable(text):
     text = unicodedata.normalize("NFKC", text or "")
     text = "".join(ch for ch in text if ch.isprintable())
-    return re.sub(r"\s+", " ", text).strip()[:MAX_QUERY_LENGTH]
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def fold(text: str) -> str:

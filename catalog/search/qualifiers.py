@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 
 AGE = re.compile(r"(?:aged|from|older than|up to)\s+(\d+)")
+UNDER = re.compile(r"(?:under|younger than|below)\s+(\d+)")
+ADULT_WORDS = re.compile(r"\b(adults?|men|women)\b")
 RANGE = re.compile(r"(\d+) to (\d+) years")
 CHILD_WORDS = ("child", "paediatric", "pediatric", "infant", "adolescent", "birth")
 NO_AGE_LIMIT = ("no age limit", "any age")
@@ -33,8 +35,10 @@ def populations(population: str) -> set[str] | None:
     found = set()
     if any(word in text for word in CHILD_WORDS) or "young adult" in text:
         found.add("child")
-    if "adult" in text:
+    if ADULT_WORDS.search(text):
         found.add("adult")
+    for age in (int(a) for a in UNDER.findall(text)):
+        found |= {"child"} if age <= 18 else {"child", "adult"}
     for low, high in RANGE.findall(text):
         found |= {"child"} if int(low) < 18 else set()
         found |= {"adult"} if int(high) >= 18 else set()
@@ -57,11 +61,17 @@ def prior_lines(line_of_therapy: str) -> int | None:
 
 def fits(qualifier: str, population: str, line_of_therapy: str) -> bool:
     """Whether an indication can serve the qualifier ("population:child",
-    "line:2", "line:relapsed"); unknown wording fits."""
+    "line:2", "line:relapsed"); a line of therapy not stated fits, an
+    age not stated fits adults only."""
     kind, _, value = qualifier.partition(":")
     if kind == "population":
         found = populations(population)
-        return found is None or value in found
+        if found is None:
+            # A label covers children when it says so (use in children is
+            # studied and stated); one silent on age ("Patients with severe
+            # burns") is set aside for a search about children, shown apart.
+            return value == "adult"
+        return value in found
     if kind == "line":
         prior = prior_lines(line_of_therapy)
         if prior is None:

@@ -26,18 +26,39 @@ STATUS_WORDS = {
     "status:withdrawn": ENDED,
     "status:refused": [Status.REFUSED, Status.CRL],
     "status:under-review": [Status.UNDER_REVIEW],
+    "status:conditional": [Status.CONDITIONAL, Status.ACCELERATED],
 }
+# Products made of T cells, engineered or not.
+T_CELLS = Q(modality__in=["car-t", "tcr-t", "til", "virus-specific-t"]) | (
+    # "T cells" as words: not the end of "fat cells" or "pigment cells", nor
+    # the T cells a stem-cell graft happens to include.
+    Q(cell_type__iregex=r"(^|[^a-z])t (cells|lymphocytes)")
+    & ~Q(cell_type__icontains="including T cells")
+)
 # Kinds of therapy: the predicate on products each word stands for.
 THERAPY_KINDS = {
     "stem-cell": Q(modality__in=["msc", "gene-modified-hsc", "cord-blood-hpc"])
     | Q(cell_type__icontains="stem")
     | Q(cell_type__icontains="progenitor"),
+    "cord-blood-transplant": Q(modality="cord-blood-hpc"),
     "cord-blood": Q(modality="cord-blood-hpc")
     | Q(cell_source__tissue__icontains="cord-blood"),
     "gene-modified": ~Q(gene_modification="none"),
     "chondrocyte": Q(cell_type__icontains="chondrocyte"),
     "keratinocyte": Q(cell_type__icontains="keratinocyte"),
     "fibroblast": Q(cell_type__icontains="fibroblast"),
+    # Grown skin: keratinocyte products, and fibroblasts on a scaffold (not
+    # the fibroblast injections for wrinkles and scars).
+    "skin": Q(cell_type__icontains="keratinocyte")
+    | (Q(modality="tissue-engineered") & Q(cell_type__icontains="fibroblast")),
+    "t-cell": T_CELLS,
+    "ips": Q(cell_type__icontains="pluripotent") | Q(cell_source__tissue="ipsc"),
+    "autologous": Q(cell_source__donor_relation="autologous"),
+    "allogeneic": Q(cell_source__donor_relation="allogeneic"),
+    "adipose": Q(cell_source__tissue="adipose-tissue"),
+    "engineered-t": Q(modality__in=["car-t", "tcr-t"]),
+    "immune": T_CELLS | Q(modality__in=["nk", "dendritic"]),
+    "any": Q(pk__isnull=False),
 }
 
 
@@ -52,9 +73,35 @@ class Found:
     set_aside: list = field(default_factory=list)
 
 
+# Kinds of therapy along separate axes narrow each other ("gene-modified
+# stem cells", "tissue-engineered cartilage"); kinds of cell add up ("CAR-T or
+# TCR-T"), the most specific named winning ("TCR T-cell therapy" is TCR-T,
+# not every T-cell product).
+THERAPY_AXES = (
+    {"gene-modified"},
+    {"tissue-engineered"},
+    {"autologous", "allogeneic"},
+    {"adipose"},
+)
+BROADER_KINDS = {"any": 0, "immune": 1, "t-cell": 2, "engineered-t": 3}
+
+
 def therapy_filter(values) -> Q:
+    values = set(values)
     query = Q()
-    for value in values:
+    for axis in THERAPY_AXES:
+        if named := values & axis:
+            query &= _any_of(named)
+            values -= axis
+    if values:
+        best = max(BROADER_KINDS.get(value, 9) for value in values)
+        query &= _any_of(v for v in values if BROADER_KINDS.get(v, 9) == best)
+    return query
+
+
+def _any_of(values) -> Q:
+    query = Q()
+    for value in sorted(values):
         query |= THERAPY_KINDS.get(value, Q(modality=value))
     return query
 

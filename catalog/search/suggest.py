@@ -10,6 +10,7 @@ from django.db.models import Q
 from catalog.search.normalise import normalise, tokenize
 
 SUGGESTION_LIMIT = 8
+MAX_WORDS = 6  # longer text is no name's beginning
 
 
 @dataclass
@@ -40,7 +41,8 @@ def suggestions(prefix: str, limit: int = SUGGESTION_LIMIT, memo=None) -> list:
     from catalog.search.understand import corrections
 
     words = tokenize(normalise(prefix))
-    if not words:
+    if not words or len(words) > MAX_WORDS:
+        # No name is that long: a sentence's words are offered one by one.
         return []
     start = " ".join(words)
     rows = (

@@ -19,13 +19,16 @@ from catalog.search.normalise import (
     has_cjk,
     join_hyphens,
     shouted_tokens,
+    stem,
     tokenize,
     without_cjk,
 )
 
-MAX_CORRECTIONS = 27
-MIN_CJK_PART = 2
-MAX_INSIDE_WORDS = 3  # words looked for inside longer names  # characters of a CJK name matched inside longer names  # spellings tried together for one query
+MAX_CORRECTIONS = 27  # spellings tried together for one query
+# Unknown words spell-checked in one query; the rest are said to be unread.
+MAX_SPELLED = 8
+MIN_CJK_PART = 2  # characters of a CJK name matched inside longer names
+MAX_INSIDE_WORDS = 3  # words looked for inside longer names
 # Common words never "corrected" into names, and ignored without comment.
 COMMON_WORDS = set(
     """a about after all an and any are as at be before best by can car
@@ -42,7 +45,28 @@ COMMON_WORDS = set(
     other others some such own same very much many ever versus cellular
     therapeutic medicines drugs treatment approach approaches transplant
     transplantation out up down off over""".split()
+    # Who is asking, for whom, and how: a patient's or a carer's words around
+    # the disease ("my dad has blood cancer", "is there a cure for...").
+    + """dad mum mom mother father son daughter wife husband partner brother
+    sister friend grandma grandmother grandpa grandfather granddad nan aunt
+    uncle family relative loved one has got suffer suffering suffers living
+    live diagnosed diagnosis told am im ive iam looking search searching
+    information info news research trial trials clinical study studies
+    doctor doctors hospital clinic near cost price pay buy effective work works
+    working safe safety side effect effects question please thank thanks
+    recommend recommended good better best top lately recent recently current
+    currently possible possibly really still again already now today right
+    kind kinds type types form forms sort way ways called name names know
+    tell say said does did done make made into onto under above below like
+    problem problems issue issues trouble troubles pain painful ache aching""".split()
+    # The same little words in the other languages searched.
+    + """en de la le les el los las del des du un una une der die das den dem
+    und et y e o ou oder di da do dos das na nas no nos em para pour fur mit
+    con avec com per nel nella sur bei gegen contra contre tratamiento
+    traitement behandlung trattamento tratamento terapia therapie""".split()
 )
+# Compared with the query's stemmed words ("does" reads "doe").
+COMMON_WORDS |= {stem(word) for word in COMMON_WORDS}
 
 
 @dataclass
@@ -67,6 +91,28 @@ class Understanding:
     # (typed, understood as) for each word corrected
     corrections: list = field(default_factory=list)
     ignored: list = field(default_factory=list)
+    unchecked: list = field(default_factory=list)  # words past the limits
+    tokens: list = field(default_factory=list)  # the words read, in order
+
+    def beside_a_disease(self) -> list[str]:
+        """Unknown words against a disease's name, as a word naming a kind
+        of it would stand ("pancreatic cancer", "cancer of the pancreas"),
+        not elsewhere in a sentence ("my dad has blood cancer")."""
+        spans = [
+            m.positions for m in self.matches if m.term.disease_id and not m.term.cjk
+        ]
+        found = []
+        for word in self.ignored:
+            if has_cjk(word):
+                continue
+            places = [i for i, token in enumerate(self.tokens) if token == word]
+            if not places or not all(spans):
+                # Corrected, or a disease found inside a longer name: as near
+                # as can be told.
+                found.append(word)
+            elif any(_touches(i, span, self.tokens) for i in places for span in spans):
+                found.append(word)
+        return found
 
     @property
     def diseases(self):
@@ -92,18 +138,40 @@ class Understanding:
         return [m for m in self.matches if m.term.kind not in ("place", "qualifier")]
 
 
+# Words joining a name to what narrows it: "cancer of the pancreas",
+# "cáncer de páncreas", "cancer du pancréas".
+LINKING = {"of", "the", "de", "du", "des", "del", "di", "da", "do", "la", "le"}
+
+
+def _touches(index, span, tokens) -> bool:
+    """Word `index` just before the span ("pancreatic cancer"), or after it
+    across a linking word ("cancer of the pancreas"); a word straight after
+    it is more often something else ("lymphoma drop table")."""
+    if index == min(span) - 1:
+        return True
+    between = tokens[max(span) + 1 : index]
+    return index > max(span) and 1 <= len(between) <= 2 and set(between) <= LINKING
+
+
 def find_matches(tokens, shouted, whole_query, candidates):
     """The index terms the query names, longest first, without overlaps."""
     if not tokens:
         return []
     found = []
+    available = {}
+    for index, token in enumerate(tokens):
+        available.setdefault(token, []).append(index)
     for term in candidates:
         words = term.term.split()
+        if not available.keys() >= set(words):
+            continue  # most candidates share one word with the query, not all
         if term.is_abbreviation and not (
-            term.term == whole_query or set(words) <= shouted
+            term.term == whole_query
+            or set(words) <= shouted
+            or all(map(_unmistakable, words))
         ):
             continue
-        positions = _positions(words, tokens)
+        positions = _positions(words, available)
         if positions is not None:
             found.append(Match(term, positions, exact=len(words) == len(tokens)))
     found.sort(key=lambda m: (-m.size, not m.exact, m.term.term, m.term.pk))
@@ -118,11 +186,15 @@ def find_matches(tokens, shouted, whole_query, candidates):
     return accepted
 
 
-def _positions(words, tokens):
-    """Where the term's words sit in the query (in any order), or None."""
-    available = {}
-    for index, token in enumerate(tokens):
-        available.setdefault(token, []).append(index)
+def _unmistakable(word: str) -> bool:
+    """An abbreviation no English word is spelled like ("gvhd", "dlbcl"):
+    it is meant even typed in small letters inside a sentence."""
+    return len(word) >= 3 and word.isalpha() and not set(word) & set("aeiouy")
+
+
+def _positions(words, available):
+    """Where the term's words sit in the query (in any order), or None;
+    `available` maps each word of the query to its places."""
     positions = set()
     for word in words:
         free = [i for i in available.get(word, []) if i not in positions]
@@ -188,14 +260,14 @@ def _read_inside(tokens, matches, left, candidates, corrected):
         words and len(meaningful) == len(left) + _covered(matches, tokens)
     )
     if enough and set(meaningful) & set(left) and len(meaningful) <= MAX_INSIDE_WORDS:
-        whole = [
-            m
-            for m in partial_matches(meaningful, candidates)
-            if m.term.disease_id and not _adds_negation(m.term.term, meaningful)
-        ]
+        kept = [m for m in matches if not m.term.disease_id]
+        # Words a kind of therapy or a place already explains are not read
+        # again inside a disease's name ("células madre" is stem cells).
+        taken = {tokens[i] for m in kept for i in m.positions}
+        free = [t for t in meaningful if t not in taken]
+        whole, used = _inside_names(free, candidates, needed=set(left))
         if whole:
-            kept = [m for m in matches if not m.term.disease_id]
-            return kept + whole, [t for t in left if t not in meaningful]
+            return kept + whole, [t for t in left if t not in used]
     subjects = _subjects(matches)
     if corrected:
         # A corrected word must name something itself, not sit inside some
@@ -211,6 +283,28 @@ def _read_inside(tokens, matches, left, candidates, corrected):
         # the knee diseases, not every knee product.
         inside = [m for m in inside if m.term.disease_id]
     return (matches + inside, []) if inside else (matches, left)
+
+
+def _inside_names(words, candidates, needed=frozenset()):
+    """Disease names holding every one of `words`, or else every one of the
+    most of them (two at least): "spinal cord damage" is the spinal cord
+    injury, though no name holds "damage" beside "spinal cord"."""
+    for size in range(len(words), min(len(words), 2) - 1, -1):
+        found, used = [], set()
+        for subset in itertools.combinations(words, size):
+            if needed and not needed & set(subset):
+                continue  # explains nothing left unexplained
+            named = [
+                m
+                for m in partial_matches(list(subset), candidates)
+                if m.term.disease_id and not _adds_negation(m.term.term, subset)
+            ]
+            if named:
+                found += named
+                used |= set(subset)
+        if found:
+            return found, used
+    return [], set()
 
 
 def _covered(matches, tokens) -> int:
@@ -245,7 +339,7 @@ def corrections(token: str, limit: int = 3, memo: dict | None = None):
     if memo is None or token not in memo:
         scored = sorted(
             (distance, -frequency, word)
-            for word, frequency in engine.typo_candidates(token)
+            for word, frequency in engine.typo_candidates(token, memo)
             if (distance := edit_distance(token, word, allowed)) <= allowed
         )
         found = [(distance, word) for distance, _, word in scored]
@@ -260,7 +354,11 @@ def understand(query: str, memo: dict | None = None) -> Understanding:
     ("CD-19") for the words left unexplained."""
     result = Understanding(query)
     cjk, rest = _cjk_matches(query)
-    tokens = tokenize(rest)[:MAX_QUERY_TOKENS]
+    every_token = tokenize(rest)
+    tokens = every_token[:MAX_QUERY_TOKENS]
+    # Past the words read or the words spell-checked, a long query is said
+    # to be cut, not silently shortened (and costs no more to answer).
+    result.unchecked = [t for t in every_token[MAX_QUERY_TOKENS:] if not ignorable(t)]
     shouted = shouted_tokens(rest)
     matches, left = _read(tokens, shouted, _candidates(tokens))
     if left:
@@ -270,10 +368,15 @@ def understand(query: str, memo: dict | None = None) -> Understanding:
             if len(other_left) < len(left):
                 matches, left, tokens = other, other_left, joined
     if left:
+        spelled = set(left[:MAX_SPELLED])
+        unread = [t for t in left if t not in spelled]
         matches, left, result.corrections = _corrected(
-            tokens, shouted, matches, left, memo
+            tokens, shouted, matches, left, memo, spelled
         )
+        left = [t for t in left if t not in unread]
+        result.unchecked = unread + result.unchecked
     result.matches = cjk + matches
+    result.tokens = tokens
     result.ignored = left + _cjk_leftover(query, cjk)
     return result
 
@@ -282,7 +385,7 @@ def _candidates(tokens):
     return list(engine.candidate_terms(tokens)) if tokens else []
 
 
-def _corrected(tokens, shouted, matches, left, memo):
+def _corrected(tokens, shouted, matches, left, memo, spelled):
     """Try the likeliest spellings of the unexplained words together
     ("mantel cell" → "mantle cell", not "mactel cell"): fewest edits first;
     keep the spelling that explains the most words."""
@@ -290,7 +393,7 @@ def _corrected(tokens, shouted, matches, left, memo):
     # knows it: "folicular" is Portuguese, and an English typo.
     options = [
         [(0, token)]
-        if ignorable(token) or token not in left
+        if ignorable(token) or token not in spelled
         else (corrections(token, memo=memo) or [(0, token)])
         for token in tokens
     ]
@@ -343,4 +446,10 @@ def _cjk_leftover(query, matches):
     text = cjk_text(query)
     for match in sorted(matches, key=lambda m: -len(m.term.term)):
         text = text.replace(match.term.term, " ")
-    return [part for part in text.split() if len(part) > 1 and has_cjk(part)]
+    # A shorter name typed than the one matched ("骨髄腫") was understood.
+    named = [match.term.term for match in matches]
+    return [
+        part
+        for part in text.split()
+        if len(part) > 1 and has_cjk(part) and not any(part in n for n in named)
+    ]

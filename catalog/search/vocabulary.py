@@ -30,52 +30,180 @@ THERAPY_WORDS = {
     "car-t": [
         "CAR-T", "CAR T", "CAR T-cell", "CART", "CAR-T cell therapy",
         "chimeric antigen receptor", "chimeric antigen receptor T cell",
+        "CAR T therapy", "CAR-T treatment", "CAR-T cells", "CAR-T療法", "CAR-T細胞療法",
+        "CAR-T细胞疗法", "CAR-T细胞治疗", "CAR-T세포치료", "terapia CAR-T", "thérapie CAR-T",
     ],
     "tcr-t": ["TCR-T", "TCR T", "TCR", "T-cell receptor", "T cell receptor therapy"],
     "til": ["TIL", "tumour-infiltrating lymphocytes", "tumor infiltrating lymphocyte"],
     "msc": [
-        "MSC", "mesenchymal", "mesenchymal stem cell", "mesenchymal stromal cell",
-        "stromal cell",
+        "MSC", "mesenchymal", "mesenchymal stem cell",
+        "mesenchymal stromal cell", "stromal cell",
     ],
-    "stem-cell": ["stem cell", "stem cell therapy", "stem-cell treatment"],
-    "cord-blood": ["cord blood", "umbilical cord blood", "cord blood bank"],
+    "stem-cell": [
+        "stem cell", "stem cell therapy", "stem-cell treatment", "stem cell transplant",
+        "blood stem cell", "haematopoietic stem cell", "progenitor cell",
+        "células madre", "cellule staminali", "cellules souches", "Stammzellen",
+        "células-tronco", "células tronco", "幹細胞", "干细胞", "줄기세포",
+    ],
+    "ips": ["iPS cell", "iPSC", "induced pluripotent", "pluripotent stem cell", "iPS細胞"],
+    "cord-blood": ["cord blood", "umbilical cord blood"],
+    # Blood-forming cord blood units, not the other cells grown from cord blood.
+    "cord-blood-transplant": [
+        "cord blood transplant", "cord blood bank", "cord blood unit",
+        "cord blood transplantation", "HPC cord blood",
+    ],
     "gene-modified": [
         "gene therapy", "gene-modified", "genetically modified", "gene modified cell",
         "gene edited", "gene editing", "CRISPR", "lentiviral", "retroviral",
-        "genetically engineered",
+        "genetically engineered", "gene transfer", "gene-corrected", "viral vector",
+        "gene-based therapy", "terapia génica", "terapia gênica", "terapia genica",
+        "thérapie génique", "Gentherapie", "遺伝子治療", "基因治疗", "基因治療", "유전자 치료",
     ],
     "tissue-engineered": [
         "tissue-engineered", "tissue engineering", "engineered tissue",
-        "cultured skin", "cultured epidermis", "skin substitute", "cell sheet",
+        "cultured epidermis", "cell sheet", "bioengineered", "tissue engineered product",
     ],
-    "nk": ["NK cell", "natural killer cell"],
-    "dendritic": ["dendritic cell", "dendritic cell vaccine", "cancer vaccine"],
+    # Skin grown or cultured from cells, not the fibroblast injections for
+    # wrinkles: see catalog.search.results.THERAPY_KINDS.
+    "skin": [
+        "tissue engineered skin", "engineered skin", "bioengineered skin",
+        "skin substitute", "cultured skin", "skin graft", "artificial skin",
+        "lab grown skin", "skin equivalent", "living skin", "grown skin",
+        "cultured epidermal autograft", "skin grafting",
+    ],
+    # Made of T cells, engineered or not ("T-cell therapy", "adoptive cell
+    # therapy"); engineered ones are CAR-T and TCR-T.
+    "t-cell": [
+        "T cell", "T-cell therapy", "T lymphocyte", "adoptive cell therapy",
+        "adoptive cell transfer", "adoptive T cell", "killer T cell",
+    ],
+    "engineered-t": [
+        "engineered T cell", "genetically engineered T cell", "gene modified T cell",
+        "modified T cell", "redirected T cell", "designer T cell",
+    ],
+    "immune": [
+        "immunotherapy", "immune cell therapy", "cellular immunotherapy",
+        "cell immunotherapy", "immune cell", "adoptive immunotherapy",
+        "cancer immunotherapy", "immuno-oncology", "immunocell",
+    ],
+    # Every product here is a cell therapy: the words select everything and
+    # narrow nothing ("cell therapy for myeloma" is myeloma).
+    "any": [
+        "cell therapy", "cellular therapy", "cell-based therapy", "cell treatment",
+        "cell-based medicine", "cell and gene therapy", "regenerative medicine",
+        "living drug", "ATMP", "advanced therapy medicinal product",
+        "advanced therapy", "terapia celular", "terapia cellulare", "thérapie cellulaire",
+        "Zelltherapie", "細胞治療", "细胞治疗", "세포치료", "再生医療", "再生医学", "재생의료",
+        "medicina regenerativa", "médecine régénérative", "regenerative Medizin",
+    ],
+    # Whose cells and from where: narrow any other kind ("allogeneic CAR-T").
+    "autologous": [
+        "autologous", "own cells", "patients own cells", "self derived",
+        "autologous cell", "personalised cell therapy",
+    ],
+    "allogeneic": [
+        "allogeneic", "allogenic", "donor cells", "donor derived", "off the shelf",
+        "off-the-shelf", "universal donor", "donated cells",
+    ],
+    "adipose": [
+        "adipose", "adipose derived", "fat derived", "fat cells", "fat stem cells",
+        "adipose stem cells", "fat tissue",
+    ],
+    "nk": ["NK cell", "natural killer cell", "natural killer"],
+    "dendritic": ["dendritic cell", "dendritic cell vaccine", "cancer vaccine", "DC vaccine"],
     "islet": ["islet cell", "islet transplant", "pancreatic islet"],
     "thymus": ["thymus tissue", "thymus transplant"],
     "virus-specific-t": ["virus-specific T cell", "antiviral T cell"],
-    "chondrocyte": ["chondrocyte", "cartilage cell", "ACI", "MACI"],
+    "chondrocyte": [
+        "chondrocyte", "cartilage cell", "ACI", "MACI", "cartilage implant",
+        "cartilage repair", "cartilage regeneration", "cartilage transplant",
+        "grown cartilage",
+    ],
     "keratinocyte": ["keratinocyte", "skin cell"],
     "fibroblast": ["fibroblast"],
 }  # fmt: skip
 
 # Places: country names and adjectives → Agency.country codes.
 PLACE_WORDS = {
-    "us": ["United States", "USA", "US", "U.S.", "America", "American"],
-    "eu": ["European Union", "EU", "Europe", "European", "EMA"],
-    "jp": ["Japan", "Japanese"],
-    "kr": ["Korea", "South Korea", "Korean", "Republic of Korea"],
-    "cn": ["China", "Chinese", "mainland China"],
-    "gb": ["United Kingdom", "UK", "Britain", "British", "England"],
+    "us": [
+        "United States",
+        "USA",
+        "US",
+        "U.S.",
+        "America",
+        "American",
+        "United States of America",
+        "Estados Unidos",
+        "美国",
+        "米国",
+        "アメリカ",
+        "미국",
+    ],
+    "eu": [
+        "European Union",
+        "EU",
+        "Europe",
+        "European",
+        "EMA",
+        "Europa",
+        "Union européenne",
+        "欧州",
+        "ヨーロッパ",
+        "欧洲",
+        "歐洲",
+        "유럽",
+    ],
+    "jp": ["Japan", "Japanese", "Japón", "Japon", "Giappone", "Japão", "日本", "일본"],
+    "kr": [
+        "Korea",
+        "South Korea",
+        "Korean",
+        "Republic of Korea",
+        "Corea",
+        "Corée",
+        "Coreia",
+        "Korea del Sur",
+        "韓国",
+        "韩国",
+        "韓國",
+        "한국",
+        "대한민국",
+    ],
+    "cn": [
+        "China",
+        "Chinese",
+        "mainland China",
+        "Chine",
+        "Cina",
+        "中国",
+        "中國",
+        "중국",
+    ],
+    "gb": [
+        "United Kingdom",
+        "UK",
+        "Britain",
+        "British",
+        "England",
+        "Great Britain",
+        "Scotland",
+        "Wales",
+        "Reino Unido",
+        "Royaume-Uni",
+        "Großbritannien",
+        "英国",
+        "영국",
+    ],
     "ca": ["Canada", "Canadian"],
-    "au": ["Australia", "Australian"],
-    "ch": ["Switzerland", "Swiss"],
-    "in": ["India", "Indian"],
-    "br": ["Brazil", "Brazilian"],
-    "es": ["Spain", "Spanish"],
-    "de": ["Germany", "German"],
-    "sg": ["Singapore"],
-    "hk": ["Hong Kong"],
-    "mo": ["Macao", "Macau"],
+    "au": ["Australia", "Australian", "Australie", "Australien"],
+    "ch": ["Switzerland", "Swiss", "Schweiz", "Suisse", "Svizzera"],
+    "in": ["India", "Indian", "Inde", "Indien"],
+    "br": ["Brazil", "Brazilian", "Brasil", "Brésil", "Brasilien"],
+    "es": ["Spain", "Spanish", "España", "Espagne", "Spanien"],
+    "de": ["Germany", "German", "Deutschland", "Alemania", "Allemagne", "Germania"],
+    "sg": ["Singapore", "Singapur", "Singapour"],
+    "hk": ["Hong Kong", "香港"],
+    "mo": ["Macao", "Macau", "澳門", "澳门"],
     "nz": ["New Zealand"],
     "sa": ["Saudi Arabia"],
     "bh": ["Bahrain"],
@@ -86,38 +214,92 @@ QUALIFIER_WORDS = {
     "population:child": [
         "child", "children", "kid", "kids", "paediatric", "pediatric",
         "infant", "baby", "babies", "toddler", "teenager", "teen", "adolescent",
-        "young people", "young adult", "under 18", "boy", "girl",
+        "young people", "young adult", "under 18", "boy", "girl", "newborn",
+        "neonate", "youth", "juvenile", "young patient", "school age", "childhood",
+        "infancy", "adolescence", "paediatrics",
+        "niño", "niños", "niña", "infantil", "pediátrico", "enfant", "enfants",
+        "pédiatrique", "Kind", "Kinder", "Kindern", "bambino", "bambini",
+        "pediatrico", "criança", "crianças", "小児", "子供", "子ども", "儿童", "兒童",
+        "소아", "어린이",
     ],
-    "population:adult": ["adult", "grown up", "elderly", "older people"],
+    "population:adult": [
+        "adult", "grown up", "elderly", "older people", "older adult", "over 18",
+        "senior", "aged over", "geriatric", "old age", "grownup", "adulto",
+        "adultos", "adulte", "adultes", "Erwachsene", "Erwachsenen", "adulti", "成人",
+        "성인",
+    ],
     "line:1": [
         "newly diagnosed", "first line", "front line", "frontline", "1L",
-        "untreated", "initial treatment", "first treatment",
+        "untreated", "initial treatment", "first treatment", "treatment naive",
+        "never treated", "previously untreated", "just diagnosed",
+        "recently diagnosed", "new diagnosis", "1st line",
     ],
-    "line:2": ["second line", "2L", "after one line", "after 1 prior line"],
-    "line:3": [
-        "third line", "3L", "after two lines", "after 2 prior lines",
-        "after 2 lines",
+    "line:2": [
+        "second line", "2L", "first relapse", "relapsed once", "2nd line",
+        "after first line", "after 1st line",
     ],
-    "line:4": ["fourth line", "4L", "after three lines", "after 3 prior lines"],
+    "line:3": ["third line", "3L", "second relapse", "3rd line"],
+    "line:4": ["fourth line", "4L", "third relapse", "4th line", "later line"],
     "line:relapsed": [
         "relapsed", "relapse", "refractory", "recurrent", "came back",
-        "returned", "resistant", "r/r",
+        "returned", "resistant", "r/r", "relapsing", "recurrence", "recurred",
+        "not responding", "stopped working", "failed treatment", "did not respond",
+        "didn't respond", "no longer responding", "treatment failure", "pretreated",
+        "previously treated", "heavily pretreated",
     ],
     "stage:advanced": [
         "advanced", "metastatic", "unresectable", "inoperable", "late stage",
-        "stage 4", "spread",
+        "stage 4", "spread", "metastasized", "terminal", "end stage",
     ],
     "status:authorised": [
         "approved", "authorised", "authorized", "licensed", "marketed",
-        "available", "approval",
+        "available", "approval", "authorisation", "on the market", "cleared",
+        "registered", "market authorisation", "aprobado", "aprobada", "approuvé",
+        "autorisé", "zugelassen", "Zulassung", "approvato", "autorizzato", "aprovado",
+        "承認", "批准", "获批", "승인", "허가",
+    ],
+    "status:conditional": [
+        "conditional", "conditionally approved", "conditional approval",
+        "conditional authorisation", "accelerated approval", "provisional approval",
+        "time limited approval", "conditional and time limited",
     ],
     "status:withdrawn": [
         "withdrawn", "discontinued", "pulled", "no longer available", "lapsed",
-        "expired", "suspended",
+        "expired", "suspended", "off the market", "taken off the market",
+        "no longer marketed", "no longer approved", "revoked", "cancelled",
     ],
-    "status:refused": ["refused", "rejected", "complete response letter", "CRL"],
-    "status:under-review": ["under review", "pending", "filed", "submitted"],
+    "status:refused": [
+        "refused", "rejected", "complete response letter", "CRL", "denied",
+        "not approved",
+    ],
+    "status:under-review": [
+        "under review", "pending", "filed", "submitted", "in review",
+        "awaiting approval", "being reviewed", "under evaluation",
+    ],
 }  # fmt: skip
+# "after two treatments", "after 3 prior lines": the earlier treatments a
+# visitor counts, in the words they count them with (1 to 4; more is line 4).
+PRIOR_TREATMENT_NOUNS = ("line", "treatment", "therapy", "regimen")
+# Only with "after", "prior", "previous" or "failed": a bare "2 treatments"
+# would take the 2 of "type 2 diabetes treatment".
+COUNTED_TREATMENTS = ("after {n} {noun}", "after {n} prior {noun}",
+    "{n} prior {noun}", "{n} previous {noun}", "failed {n} {noun}",
+    "after {n} previous {noun}", "after {n} failed {noun}")  # fmt: skip
+for _count in range(1, 5):
+    QUALIFIER_WORDS[f"line:{min(_count + 1, 4)}"] += [
+        phrase.format(n=_count, noun=noun)
+        for noun in PRIOR_TREATMENT_NOUNS
+        for phrase in COUNTED_TREATMENTS
+    ]
+# "my 5 year old", "aged 70": an age typed is a population.
+AGE_PHRASES = ("{n} year old", "{n} years old", "{n} yo", "aged {n}", "age {n}")
+for _age in range(0, 100):
+    QUALIFIER_WORDS["population:child" if _age < 18 else "population:adult"] += [
+        phrase.format(n=_age) for phrase in AGE_PHRASES
+    ]
+QUALIFIER_WORDS["population:child"] += [
+    f"{n} month old" for n in range(1, 24)
+]  # fmt: skip
 # Entity words that are also everyday English: abbreviations, matched only
 # in capitals or alone ("US" the country, "us" the pronoun).
 EVERYDAY = {"us", "aci", "crl", "tcr", "til", "msc", "spread", "returned"}
