@@ -88,3 +88,35 @@ def test_list_filters_survive_a_visit_to_a_product(site, browser, javascript):
     expect(filters.get_by_label("Disease, product or target")).to_have_value("lymphoma")
     expect(cards.first).to_have_text(product_name)
     context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_compare_two_products_by_typing_a_name_and_back(site, browser, javascript):
+    """From a product page to a comparison with another product, picked by
+    typing its name (no checkbox list to tab through), then Back."""
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+
+    page.goto(site + "/products/tisagenlecleucel/")
+    page.get_by_role("link", name="Compare Kymriah with other products").click()
+    expect(page).to_have_url(re.compile(r"/compare/\?products=tisagenlecleucel$"))
+    picker = page.get_by_role("region", name="Choose products (two to four)")
+    picker.get_by_label("Add a product").fill("yescarta")
+    picker.get_by_label("Add a product").press("Enter")
+
+    table = page.locator("table.compare")
+    expect(table).to_be_visible()
+    header = table.locator("thead")
+    expect(header).to_contain_text("Kymriah")
+    expect(header).to_contain_text("Yescarta")
+    # One row per disease group, with the line of therapy in each cell.
+    expect(table).to_contain_text("Relapsed or refractory after two or more lines")
+    compared_url = page.url
+
+    page.get_by_role("link", name="Remove Yescarta").click()
+    expect(table).to_have_count(0)
+    page.go_back()
+    expect(page).to_have_url(compared_url)
+    expect(page.locator("table.compare thead")).to_contain_text("Yescarta")
+    context.close()
