@@ -190,6 +190,7 @@ SPECTACULAR_SETTINGS = {
         "DatePrecisionEnum": "catalog.choices.DatePrecision",
         "SourceKindEnum": "catalog.choices.SourceKind",
         "AliasKindEnum": "catalog.choices.AliasKind",
+        "OpenBoundEnum": "catalog.choices.OpenBound",
     },
 }
 
