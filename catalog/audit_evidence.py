@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q
 
 from catalog.choices import (
     AUTHORISED_STATUSES,
+    LABEL_SOURCE_KINDS,
     GeneModification,
     Modality,
     SourceKind,
@@ -46,8 +47,7 @@ class EvidenceCoverage:
 # The bar: a figure counts when it was read in the label, the
 # assessment report or the trial's publication. Press, sponsor and copy sites
 # stay on the page, marked by their kind, but do not count towards it.
-LABEL_KINDS = frozenset({SourceKind.REGULATOR, SourceKind.LABEL})
-TRIAL_KINDS = LABEL_KINDS | {SourceKind.JOURNAL}
+TRIAL_KINDS = LABEL_SOURCE_KINDS | {SourceKind.JOURNAL}
 
 
 def _read_in(fact, kinds):
@@ -94,7 +94,7 @@ def _count_product(coverage, product):
     if not indications:
         return  # nothing authorised: no evidence is expected yet
     coverage.products += 1
-    if any(_read_in(label, LABEL_KINDS) for label in product.safety_labels.all()):
+    if any(label.read_in_label for label in product.safety_labels.all()):
         coverage.products_with_safety += 1
     else:
         coverage.missing_safety.append(product.slug)

@@ -119,6 +119,11 @@ class SourceKind(ParseableChoices):
     OTHER = "other", "Other public record"
 
 
+# Where a label's own words can be read: the label, or the regulator's
+# record of it. News reports and sponsors' pages quoting it do not count.
+LABEL_SOURCE_KINDS = frozenset({SourceKind.REGULATOR, SourceKind.LABEL})
+
+
 class IdentifierScheme(ParseableChoices):
     """Registers that number a product; the values are the fixture keys."""
 

@@ -221,3 +221,34 @@ def test_a_trial_behind_two_indications_is_shown_once(client, product):
     assert content.count('class="trial"') == 1
     assert 'id="evidence-follicular-lymphoma"' in content
     assert 'id="evidence-y"' in content
+
+
+def _glance(response):
+    content = response.content.decode()
+    return content[content.index('id="glance-heading"') : content.index("</section>")]
+
+
+def test_at_a_glance_names_the_labels_boxed_warnings(client, product):
+    make_evidence(product, product.indications.get())
+    glance = _glance(client.get(product.get_absolute_url()))
+    assert "Boxed warning on the label in" in glance
+    assert "cytokine release syndrome." in glance
+    assert 'href="#safety-fda"' in glance
+
+
+def test_at_a_glance_says_when_a_label_has_no_boxed_warning(client, product):
+    make_evidence(product, product.indications.get())
+    LabelWarning.objects.filter(boxed=True).delete()
+    glance = _glance(client.get(product.get_absolute_url()))
+    assert "No boxed warning on the label in" in glance
+    assert "it warns of prolonged low blood counts." in glance
+
+
+def test_trial_figures_standing_in_for_a_label_are_not_called_the_label(
+    client, product
+):
+    make_evidence(product, product.indications.get())
+    EvidenceSource.objects.filter(kind="label").update(kind="journal")
+    glance = _glance(client.get(product.get_absolute_url()))
+    assert "on the label in" not in glance
+    assert "Listed in each regulator's product label" in glance

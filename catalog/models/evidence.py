@@ -13,6 +13,7 @@ from django.db.models import Prefetch, Q, prefetch_related_objects
 
 from catalog import evidence
 from catalog.choices import (
+    LABEL_SOURCE_KINDS,
     DatePrecision,
     Endpoint,
     OpenBound,
@@ -101,6 +102,10 @@ class ProductEvidence(models.Model):
         return any(
             t.design == TrialDesign.SINGLE_ARM for t in self.product.trials.all()
         )
+
+    @property
+    def has_label_read(self):
+        return any(s.read_in_label for s in self.product.safety_labels.all())
 
     @property
     def safety_by_agency(self):
@@ -331,6 +336,12 @@ class LabelSafety(models.Model):
 
     def __str__(self):
         return f"{self.product} – {self.agency} label safety"
+
+    @property
+    def read_in_label(self):
+        """Whether the label itself (or the regulator's record) was read,
+        rather than a trial report standing in for it."""
+        return any(s.kind in LABEL_SOURCE_KINDS for s in self.sources.all())
 
     @property
     def boxed_warnings(self):
