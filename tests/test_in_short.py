@@ -4,7 +4,6 @@ import re
 
 import pytest
 import textstat
-from textstat.backend.counts import _count_syllables
 
 from catalog.models import Mechanism
 from tests.conftest import make_mechanism
@@ -15,19 +14,7 @@ pytestmark = pytest.mark.django_db
 MAX_GRADE = 8
 
 
-@pytest.fixture
-def offline_syllables(monkeypatch):
-    """textstat 0.7.13 looks English words up in NLTK's CMU dictionary and
-    downloads it from GitHub when it is missing; tests must not need the
-    network, so syllables come from its Pyphen hyphenation rules, which ship
-    with the package (textstat's own fallback for words CMUdict lacks)."""
-    monkeypatch.setattr(_count_syllables, "get_cmudict", lambda lang: None)
-    _count_syllables.count_syllables.cache_clear()
-    yield
-    _count_syllables.count_syllables.cache_clear()
-
-
-def test_a_long_sentence_fails_the_grade(offline_syllables):
+def test_a_long_sentence_fails_the_grade():
     # The measure must be able to fail: a clinician's sentence scores high.
     text = (
         "Autologous chimeric antigen receptor T-cell immunotherapy necessitates "
@@ -37,7 +24,7 @@ def test_a_long_sentence_fails_the_grade(offline_syllables):
     assert textstat.flesch_kincaid_grade(text) > MAX_GRADE
 
 
-def test_every_in_short_reads_at_grade_8_or_below(seeded, offline_syllables):
+def test_every_in_short_reads_at_grade_8_or_below(seeded):
     mechanisms = list(Mechanism.objects.all())
     assert mechanisms
     for mechanism in mechanisms:
