@@ -85,6 +85,7 @@ def make_mechanism(**fields):
     fields.setdefault("slug", "car-directed-cytotoxicity")
     fields.setdefault("name", "CAR-directed cytotoxicity")
     fields.setdefault("summary", "Engineered receptors steer T cells to kill.")
+    fields.setdefault("in_short", "Your T cells are changed to find the cancer.")
     fields.setdefault("body", "## How it works\n\nT cells are engineered.")
     fields.setdefault("last_reviewed", datetime.date(2026, 11, 26))
     return Mechanism.objects.create(**fields)

@@ -175,7 +175,16 @@ def _share_a_synonym(data):
     by_slug["melanoma"]["synonyms"].append({"term": "DLBCL", "kind": "abbreviation"})
 
 
+def _drop_in_short(data):
+    del data[0]["in_short"]
+
+
 BROKEN = [
+    (
+        "mechanisms.yaml",
+        _drop_in_short,
+        "mechanism 'car-directed-cytotoxicity': 'in_short' is required",
+    ),
     (
         PRODUCT,
         _set("brand_name", None),

@@ -145,6 +145,10 @@ class Mechanism(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
     summary = models.CharField(max_length=300)
+    in_short = models.TextField(
+        help_text="Plain text for patients, 3 to 5 short sentences, read at "
+        "US grade 8 or below; shown in a box above the detailed text."
+    )
     body = models.TextField(help_text="Markdown; rendered through a sanitizer.")
     last_reviewed = models.DateField(help_text=LAST_REVIEWED_HELP)
     references = models.ManyToManyField(
