@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from catalog.choices import (
     DatePrecision,
+    SourceKind,
 )
 
 
@@ -38,3 +39,28 @@ def _choices_constraint(model_name, field, choices):
         condition=Q(**{f"{field}__in": choices.values}),
         name=f"catalog_{model_name}_{field}_valid",
     )
+
+
+class SourceRead(models.Model):
+    """A page someone read for a fact: where, what kind of record, when.
+    Position 0 is the best source; subclasses add what it was read for."""
+
+    url = models.URLField(max_length=500)
+    kind = models.CharField(max_length=20, choices=SourceKind)
+    title = models.CharField(max_length=400, blank=True)
+    read_on = models.DateField()
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        abstract = True
+        ordering = ("position",)
+
+    @classmethod
+    def checks(cls, model_name):
+        """The constraints every subclass carries, named for its table."""
+        return [
+            _choices_constraint(model_name, "kind", SourceKind),
+            models.CheckConstraint(
+                condition=~Q(url=""), name=f"catalog_{model_name}_has_url"
+            ),
+        ]

@@ -10,6 +10,7 @@ from catalog.choices import (
     SourceKind,
 )
 from catalog.models.base import (
+    SourceRead,
     _choices_constraint,
     display_date,
     iso_date,
@@ -128,25 +129,16 @@ class DecisionIndication(models.Model):
         return f"{self.event_id} – {self.indication_id}"
 
 
-class DecisionSource(models.Model):
+class DecisionSource(SourceRead):
     """Where a decision is recorded; position 0 is the best source."""
 
     event = models.ForeignKey(
         RegulatoryEvent, on_delete=models.CASCADE, related_name="sources"
     )
-    url = models.URLField(max_length=500)
-    kind = models.CharField(max_length=20, choices=SourceKind)
-    title = models.CharField(max_length=400, blank=True)
-    read_on = models.DateField()
-    position = models.PositiveSmallIntegerField()
 
-    class Meta:
-        ordering = ("position",)
+    class Meta(SourceRead.Meta):
         constraints = [
-            _choices_constraint("decisionsource", "kind", SourceKind),
-            models.CheckConstraint(
-                condition=~Q(url=""), name="catalog_decisionsource_has_url"
-            ),
+            *SourceRead.checks("decisionsource"),
             models.UniqueConstraint(
                 fields=["event", "url"], name="catalog_decisionsource_once"
             ),

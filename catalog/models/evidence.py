@@ -18,34 +18,29 @@ from catalog.choices import (
     Endpoint,
     OpenBound,
     SafetyEvent,
-    SourceKind,
     TrialDesign,
     TrialPhase,
 )
-from catalog.models.base import _choices_constraint, display_date, iso_date
+from catalog.models.base import (
+    SourceRead,
+    _choices_constraint,
+    display_date,
+    iso_date,
+)
 from catalog.models.indications import Indication
 from catalog.models.vocabulary import Agency
 
 
-class EvidenceSource(models.Model):
+class EvidenceSource(SourceRead):
     """A document read for a product's evidence, numbered from 1 on its page."""
 
     product = models.ForeignKey(
         "catalog.Product", on_delete=models.CASCADE, related_name="evidence_sources"
     )
-    url = models.URLField(max_length=500)
-    kind = models.CharField(max_length=20, choices=SourceKind)
-    title = models.CharField(max_length=400, blank=True)
-    read_on = models.DateField()
-    position = models.PositiveSmallIntegerField()
 
-    class Meta:
-        ordering = ("position",)
+    class Meta(SourceRead.Meta):
         constraints = [
-            _choices_constraint("evidencesource", "kind", SourceKind),
-            models.CheckConstraint(
-                condition=~Q(url=""), name="catalog_evidencesource_has_url"
-            ),
+            *SourceRead.checks("evidencesource"),
             models.UniqueConstraint(
                 fields=["product", "position"], name="catalog_evidencesource_position"
             ),
